@@ -1,0 +1,83 @@
+"""The app factory: settings in, a ready FastAPI app out; nothing happens at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from scoreboard import __version__
+from scoreboard.routes import api, docs, health, live, pages
+from scoreboard.security import Guard
+from scoreboard.services import Services
+from scoreboard.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def web_dir() -> Path:
+    """Templates and static files: inside the installed package, or the checkout's `web/`."""
+    packaged = Path(__file__).parent / "web"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "web"
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; `services` may be opened beforehand (the CLI does, to print URLs)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        running = services or Services.open(settings)
+        app.state.services = running
+        await running.start()
+        log.info("serving %d boards at %s", len(running.boards), running.base_url)
+        try:
+            yield
+        finally:
+            await running.stop()
+
+    app = FastAPI(
+        title="Scoreboard",
+        version=__version__,
+        summary="Live audience feedback for talks: phones in, projector out.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
+    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    static = web_dir() / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=docs.assets_dir()), name="docs-assets")
+    for module in (api, live, pages, docs, health):
+        app.include_router(module.router)
+    return app
+
+
+async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    """422 with one readable sentence per problem; 400 when the body is not JSON at all."""
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return JSONResponse({"detail": "the body is not valid JSON"}, status_code=400)
+    parts = []
+    for problem in problems:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
+        message = str(problem.get("msg", "invalid"))
+        parts.append(f"{where}: {message}" if where else message)
+    return JSONResponse({"detail": "; ".join(parts), "errors": _plain(problems)}, status_code=422)
+
+
+def _plain(problems: object) -> list[dict[str, object]]:
+    out = []
+    for problem in problems if isinstance(problems, list | tuple) else []:
+        out.append({"loc": list(problem.get("loc", ())), "msg": str(problem.get("msg", ""))})
+    return out

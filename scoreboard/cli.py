@@ -1,0 +1,135 @@
+"""The `scoreboard` command: `serve` runs everything; `reset-token` recovers a board."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from scoreboard.boards import create_board, reset_token
+from scoreboard.models import Board
+from scoreboard.schemas import BoardCreate
+from scoreboard.services import Services
+from scoreboard.settings import Settings
+
+# CLI flag -> setting name; every flag's help is the setting's own description.
+_FLAGS = {
+    "--host": "host",
+    "--port": "port",
+    "--database-url": "database_url",
+    "--public-url": "public_url",
+    "--admin-token": "admin_token",
+    "--tick-hz": "tick_hz",
+    "--rate-limit": "rate_limit",
+    "--max-text-length": "max_text_length",
+    "--log-level": "log_level",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scoreboard", description="Live audience feedback for talks."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="run the server (creates a first board when there is none)",
+        description="Run the server. Every option can also be set as SCOREBOARD_<NAME> "
+        "in the environment, e.g. SCOREBOARD_PORT=8080.",
+    )
+    for flag, name in _FLAGS.items():
+        field = Settings.model_fields[name]
+        default = field.default if field.default is not None else "unset"
+        serve.add_argument(
+            flag, dest=name, default=None, help=f"{field.description} (default: {default})"
+        )
+    serve.add_argument("--title", default="My talk", help="title of the first board, if created")
+    reset = commands.add_parser("reset-token", help="print a new organiser token for a board")
+    reset.add_argument("slug")
+    reset.add_argument("--database-url", dest="database_url", default=None)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {
+        name: getattr(args, name)
+        for name in _FLAGS.values()
+        if getattr(args, name, None) is not None
+    }
+    return Settings(**overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ValidationError as error:
+        print(f"scoreboard: bad setting: {error}", file=sys.stderr)
+        return 2
+    if args.command == "reset-token":
+        return _reset_token(settings, args.slug)
+    return _serve(settings, args.title)
+
+
+def _serve(settings: Settings, title: str) -> int:
+    import uvicorn
+
+    from scoreboard.app import create_app
+
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    services = Services.open(settings)
+    token = None
+    if len(services.boards) == 0:
+        with Session(services.engine) as session:
+            board, token = create_board(
+                session, BoardCreate(title=title), settings.default_languages
+            )
+        services.boards.put(board)
+    _announce(services, token)
+    uvicorn.run(
+        create_app(settings, services),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        ws_per_message_deflate=False,
+        ws_max_size=4096,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _announce(services: Services, new_board_token: str | None) -> None:
+    base = services.base_url
+    print(f"\nScoreboard is running. Phones on your network reach it at {base}\n")
+    for board in services.boards:
+        print(f"  {board.title}")
+        print(f"    Projector:  {base}/b/{board.slug}/screen")
+        print(f"    Audience:   {base}/j/{board.join_code}   (code {board.join_code})")
+        print(f"    Organiser:  {base}/b/{board.slug}/admin")
+    if new_board_token:
+        first: Board = next(iter(services.boards))
+        print(f"\n  Organiser token for '{first.title}' (shown once): {new_board_token}")
+    if services.generated_admin_token:
+        print(f"  Admin token (shown once, creates boards): {services.generated_admin_token}")
+    if not new_board_token:
+        print("\n  Lost a token? scoreboard reset-token SLUG")
+    print()
+    sys.stdout.flush()
+
+
+def _reset_token(settings: Settings, slug: str) -> int:
+    services = Services.open(settings)
+    board = services.boards.by_slug(slug)
+    if board is None:
+        print(f"scoreboard: no board with slug {slug!r}", file=sys.stderr)
+        return 1
+    with Session(services.engine) as session:
+        session.add(board)
+        token = reset_token(session, board)
+    print(token)
+    return 0

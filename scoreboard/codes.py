@@ -1,0 +1,43 @@
+"""Join codes, slugs and organiser tokens: short for people, long for secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+
+# No I, L, O, 0 or 1: a code read off a projector is typed without guessing.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_LENGTH = 5
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def new_join_code(length: int = JOIN_LENGTH) -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(length))
+
+
+def normalise_join_code(raw: str) -> str:
+    """What a person typed, as stored: upper case, no spaces or dashes."""
+    return re.sub(r"[\s\-]+", "", raw).upper()
+
+
+def slugify(title: str, max_length: int = 48) -> str:
+    """A URL-safe slug from any title, falling back to 'board' when nothing is left."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = _SLUG_JUNK.sub("-", ascii_title.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "board"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are random and long, so one SHA-256 is enough (no password stretching)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(token: str, token_hash: str) -> bool:
+    return hmac.compare_digest(hash_token(token), token_hash)

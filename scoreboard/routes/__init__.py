@@ -1,0 +1,1 @@
+"""HTTP and websocket routes: thin layers over the domain modules."""

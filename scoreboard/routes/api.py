@@ -1,0 +1,142 @@
+"""The JSON API: boards, reactions, tallies and segments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from scoreboard.boards import BoardError, create_board, start_segment, update_board
+from scoreboard.deps import AdminDep, BoardDep, OrganiserDep, ServicesDep
+from scoreboard.ingest import IngestError, draft_reaction
+from scoreboard.models import Reaction, iso
+from scoreboard.schemas import (
+    BoardCreate,
+    BoardCreated,
+    BoardPublic,
+    BoardUpdate,
+    ErrorBody,
+    ReactionIn,
+    ReactionOut,
+)
+from scoreboard.services import Services
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
+class SegmentIn(BaseModel):
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+
+
+def reaction_out(reaction: Reaction) -> ReactionOut:
+    assert reaction.id is not None
+    return ReactionOut(
+        id=reaction.id,
+        source=reaction.source,
+        author=reaction.author,
+        text=reaction.text,
+        emoji=reaction.emoji,
+        lang=reaction.lang,
+        label=reaction.label,
+        score=round(reaction.score, 3),
+        status=reaction.status,
+        segment=reaction.segment,
+        received_at=iso(reaction.received_at) or "",
+    )
+
+
+@router.post(
+    "/boards", status_code=201, response_model=BoardCreated, responses=_ERRORS, dependencies=[AdminDep]
+)
+def create(spec: BoardCreate, services: ServicesDep) -> dict[str, Any]:
+    """Create a board (admin token). The answer holds the board's organiser token, once."""
+    with Session(services.engine) as session:
+        try:
+            board, token = create_board(session, spec, services.settings.default_languages)
+        except BoardError as error:
+            raise HTTPException(error.status, str(error)) from error
+    services.boards.put(board)
+    assert board.id is not None
+    services.tallies.for_board(board.id, board.hashtags)
+    return {**services.board_public(board), "token": token}
+
+
+@router.get("/boards/{slug}", response_model=BoardPublic, responses=_ERRORS)
+def read(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
+    """Public facts about a board (no secrets)."""
+    return services.board_public(board)
+
+
+@router.patch("/boards/{slug}", response_model=BoardPublic, responses=_ERRORS)
+def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> dict[str, Any]:
+    """Change a board's settings (organiser)."""
+    with Session(services.engine) as session:
+        session.add(board)
+        try:
+            board = update_board(session, board, changes)
+        except BoardError as error:
+            raise HTTPException(error.status, str(error)) from error
+    services.boards.put(board)
+    assert board.id is not None
+    services.hub.changed(board.id, resync=True)
+    return services.board_public(board)
+
+
+@router.post("/boards/{slug}/segments", status_code=201, responses=_ERRORS)
+def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict[str, Any]:
+    """Start a segment of the talk ("Intro", "Demo"); new reactions belong to it."""
+    with Session(services.engine) as session:
+        session.add(board)
+        started = start_segment(session, board, body.label.strip())
+    services.boards.put(board)
+    assert board.id is not None
+    services.hub.changed(board.id, resync=True)
+    return {"label": started.label, "started_at": iso(started.started_at)}
+
+
+@router.post(
+    "/boards/{slug}/reactions",
+    status_code=201,
+    response_model=ReactionOut,
+    responses={**_ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
+)
+async def react(
+    board: BoardDep,
+    body: Annotated[ReactionIn, Body()],
+    services: ServicesDep,
+    response: Response,
+) -> ReactionOut:
+    """Send a reaction. 201 once it is stored on disk; 200 with the original on a retry."""
+    stored = await store(services, board, body, source="api")
+    if not stored.created:
+        response.status_code = 200
+    return reaction_out(stored.reaction)
+
+
+async def store(services: Services, board: Any, body: ReactionIn, *, source: str) -> Any:
+    try:
+        draft = draft_reaction(
+            board,
+            source=source,
+            text=body.text,
+            emoji=body.emoji,
+            author=body.author,
+            external_id=body.client_id,
+            max_text_length=services.settings.max_text_length,
+        )
+    except IngestError as error:
+        raise HTTPException(error.status, str(error)) from error
+    return await services.writer.submit(draft)
+
+
+@router.get("/boards/{slug}/tally", responses=_ERRORS)
+def tally(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
+    """The live state: the same body as the websocket snapshot."""
+    assert board.id is not None
+    return {"type": "snapshot", "seq": services.hub.seq(board.id), **services.snapshot(board.id)}

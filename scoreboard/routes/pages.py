@@ -1,0 +1,146 @@
+"""HTML pages: the phone page (works without JavaScript), the projector, the join redirect."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Header, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from scoreboard.deps import BoardDep, ServicesDep
+from scoreboard.i18n import STRINGS, pick_language
+from scoreboard.models import Board
+from scoreboard.qr import qr_svg
+from scoreboard.routes.api import reaction_out, store
+from scoreboard.schemas import ReactionIn
+from scoreboard.services import Services
+
+router = APIRouter(include_in_schema=False)
+
+
+def _templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+def _context(
+    request: Request, services: Services, board: Board, **extra: Any
+) -> dict[str, Any]:
+    lang = pick_language(board.ui_language, request.headers.get("accept-language"))
+    public = services.board_public(board)
+    return {
+        "request": request,
+        "board": public,
+        "lang": lang,
+        "t": STRINGS[lang],
+        "qr": qr_svg(public["join_url"]),
+        "join_host": public["join_url"].split("://", 1)[-1].rsplit("/j/", 1)[0],
+        **extra,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, services: ServicesDep) -> Response:
+    """With one board, go straight to its phone page; otherwise ask for a join code."""
+    boards = list(services.boards)
+    if len(boards) == 1:
+        return RedirectResponse(f"/b/{boards[0].slug}", status_code=303)
+    lang = pick_language("auto", request.headers.get("accept-language"))
+    return _templates(request).TemplateResponse(
+        request, "join.html", {"t": STRINGS[lang], "lang": lang, "error": None}
+    )
+
+
+@router.get("/j", response_class=HTMLResponse)
+def join_form(request: Request, services: ServicesDep, code: str = "") -> Response:
+    """The join-code form's target: `/j?code=ABCDE`."""
+    return join(code, request, services)
+
+
+@router.get("/j/{code}")
+def join(code: str, request: Request, services: ServicesDep) -> Response:
+    """The short URL on the projector: redirect to the board's phone page."""
+    board = services.boards.by_join_code(code)
+    if board is None:
+        lang = pick_language("auto", request.headers.get("accept-language"))
+        return _templates(request).TemplateResponse(
+            request,
+            "join.html",
+            {"t": STRINGS[lang], "lang": lang, "error": code},
+            status_code=404,
+        )
+    return RedirectResponse(f"/b/{board.slug}", status_code=303)
+
+
+@router.get("/b/{slug}", response_class=HTMLResponse)
+def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 0) -> Response:
+    """The audience's page: big emoji buttons and a comment box."""
+    context = _context(request, services, board, sent=bool(sent), error=None)
+    return _templates(request).TemplateResponse(
+        request, "phone.html", {**context, "client_id": uuid.uuid4().hex}
+    )
+
+
+@router.post("/b/{slug}")
+async def phone_post(
+    request: Request,
+    board: BoardDep,
+    services: ServicesDep,
+    text: Annotated[str, Form(max_length=5000)] = "",
+    emoji: Annotated[str, Form(max_length=32)] = "",
+    author: Annotated[str, Form(max_length=200)] = "",
+    client_id: Annotated[str, Form(max_length=64)] = "",
+    accept: Annotated[str, Header()] = "",
+) -> Response:
+    """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
+    wants_json = "application/json" in accept
+    try:
+        body = ReactionIn(
+            text=text or None,
+            emoji=emoji or None,
+            author=author or None,
+            client_id=client_id or None,
+        )
+        stored = await store(services, board, body, source="form")
+    except (HTTPException, ValueError) as error:
+        status = error.status_code if isinstance(error, HTTPException) else 422
+        detail = error.detail if isinstance(error, HTTPException) else _first_error(error)
+        if wants_json:
+            return JSONResponse({"detail": detail}, status_code=status)
+        context = _context(request, services, board, sent=False, error=detail)
+        return _templates(request).TemplateResponse(
+            request,
+            "phone.html",
+            {**context, "client_id": uuid.uuid4().hex},
+            status_code=status,
+        )
+    if wants_json:
+        out = reaction_out(stored.reaction).model_dump()
+        return JSONResponse(out, status_code=201 if stored.created else 200)
+    return RedirectResponse(f"/b/{board.slug}?sent=1", status_code=303)
+
+
+def _first_error(error: ValueError) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        found = errors()
+        if found:
+            return f"{'.'.join(map(str, found[0]['loc']))}: {found[0]['msg']}"
+    return str(error)
+
+
+@router.get("/b/{slug}/screen", response_class=HTMLResponse)
+def screen(request: Request, board: BoardDep, services: ServicesDep) -> Response:
+    """The projector page, live over the websocket."""
+    return _templates(request).TemplateResponse(
+        request, "screen.html", _context(request, services, board)
+    )
+
+
+@router.get("/b/{slug}/qr.svg")
+def qr(board: BoardDep, services: ServicesDep) -> Response:
+    """The join QR code as an SVG image."""
+    svg = qr_svg(services.board_public(board)["join_url"])
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,130 @@
+"""Request and response bodies of the JSON API, validated at the edge."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "👎"]
+SUPPORTED_LANGUAGES = ("en", "nl")
+
+Language = Literal["en", "nl"]
+UiLanguage = Literal["auto", "en", "nl"]
+Moderation = Literal["auto", "pre"]
+Status = Literal["visible", "held", "hidden"]
+
+_TAG = re.compile(r"^\w{1,50}$")
+_NOT_EMOJI = re.compile(r"[\sA-Za-z0-9<>&\"'`\\/=]")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
+
+
+def _clean_tags(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    tags: list[str] = []
+    for raw in value:
+        tag = raw.strip().lstrip("#").lower()
+        if not _TAG.match(tag):
+            raise ValueError(f"hashtag {raw!r} must be letters, digits or _ (at most 50)")
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _clean_reactions(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    emoji: list[str] = []
+    for raw in value:
+        item = raw.strip()
+        if not item or len(item) > 16 or _NOT_EMOJI.search(item):
+            raise ValueError(f"{raw!r} is not an emoji; give each reaction as one emoji")
+        if item not in emoji:
+            emoji.append(item)
+    return emoji
+
+
+class _BoardSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hashtags: Annotated[list[str], Field(max_length=10)] | None = None
+    moderation: Moderation | None = None
+    reactions: Annotated[list[str], Field(min_length=1, max_length=12)] | None = None
+    languages: Annotated[list[Language], Field(min_length=1, max_length=2)] | None = None
+    ui_language: UiLanguage | None = None
+
+    _tags = field_validator("hashtags")(_clean_tags)
+    _emoji = field_validator("reactions")(_clean_reactions)
+
+
+class BoardCreate(_BoardSettings):
+    """A new board; everything but the title has a default."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")] | None = None
+
+
+class BoardUpdate(_BoardSettings):
+    """Settings to change; fields left out stay as they are."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    open: bool | None = None
+
+
+class BoardPublic(BaseModel):
+    slug: str
+    title: str
+    join_code: str
+    hashtags: list[str]
+    moderation: str
+    reactions: list[str]
+    languages: list[str]
+    ui_language: str
+    open: bool
+    segment: str | None
+    join_url: str
+    screen_url: str
+
+
+class BoardCreated(BoardPublic):
+    token: str = Field(description="The board's organiser token. Shown once: keep it.")
+
+
+class ReactionIn(BaseModel):
+    """A tap, a comment, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(max_length=5000)] | None = None
+    emoji: Annotated[str, Field(max_length=32)] | None = None
+    author: Annotated[str, Field(max_length=200)] | None = None
+    client_id: str | None = Field(
+        None, description="Client-made id: a retry with the same id is stored once."
+    )
+
+    @field_validator("client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        if value is not None and not _CLIENT_ID.match(value):
+            raise ValueError("client_id must be 1-64 letters, digits or - _ : .")
+        return value
+
+
+class ReactionOut(BaseModel):
+    id: int
+    source: str
+    author: str | None
+    text: str | None
+    emoji: str | None
+    lang: str | None
+    label: str
+    score: float
+    status: str
+    segment: str | None
+    received_at: str
+
+
+class ErrorBody(BaseModel):
+    detail: str

@@ -1,0 +1,131 @@
+"""The running server's parts, wired together once: writer -> tallies -> hub."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from scoreboard import sentiment
+from scoreboard.auth import ensure_admin_token
+from scoreboard.boards import BoardDirectory, load_boards
+from scoreboard.db import create_schema, make_engine
+from scoreboard.hub import Hub
+from scoreboard.models import Board, Reaction, reaction_public
+from scoreboard.settings import Settings
+from scoreboard.tally import Tallies
+from scoreboard.urls import base_url
+from scoreboard.writer import Scored, Writer
+
+
+def _score(text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]) -> Scored:
+    return sentiment.score(text, emoji, languages, ignore_tags=tags)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    boards: BoardDirectory
+    tallies: Tallies
+    hub: Hub
+    writer: Writer
+    admin_hash: str
+    base_url: str
+    generated_admin_token: str | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Services:
+        """Open the database and rebuild the in-memory state from it."""
+        engine = make_engine(settings.database_url)
+        create_schema(engine)
+        with Session(engine) as session:
+            configured = settings.admin_token.get_secret_value() if settings.admin_token else None
+            admin_hash, generated = ensure_admin_token(session, configured)
+            boards = BoardDirectory(load_boards(session))
+        tallies = Tallies(recent_size=settings.recent_size)
+        services: Services
+        hub = Hub(
+            lambda board_id: services.snapshot(board_id),
+            lambda board_id: services.tallies.for_board(board_id).as_dict(),
+            tick_hz=settings.tick_hz,
+        )
+        writer = Writer(engine, _score, lambda reactions: services.committed(reactions))
+        services = cls(
+            settings=settings,
+            engine=engine,
+            boards=boards,
+            tallies=tallies,
+            hub=hub,
+            writer=writer,
+            admin_hash=admin_hash,
+            base_url=base_url(settings.host, settings.port, settings.public_url),
+            generated_admin_token=generated,
+        )
+        services.rebuild_tallies()
+        return services
+
+    def rebuild_tallies(self) -> None:
+        for board in self.boards:
+            assert board.id is not None
+            self.tallies.for_board(board.id, board.hashtags)
+        with Session(self.engine) as session:
+            query = select(Reaction).order_by(Reaction.id).execution_options(yield_per=5000)  # type: ignore[arg-type]
+            self.tallies.apply(session.exec(query))
+
+    async def start(self) -> None:
+        await asyncio.to_thread(sentiment.warm_up)
+        self._tasks = [
+            asyncio.create_task(self.writer.run(), name="writer"),
+            asyncio.create_task(self.hub.run(), name="hub"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.engine.dispose()
+
+    # -- the commit hook: tallies first, then the live view --
+
+    def committed(self, reactions: list[Reaction]) -> None:
+        for reaction in reactions:
+            if reaction.status != "visible":
+                continue
+            self.tallies.for_board(reaction.board_id).apply(reaction)
+            self.hub.added(reaction.board_id, reaction_public(reaction), shown=bool(reaction.text))
+
+    # -- what pages and sockets show --
+
+    def board_public(self, board: Board) -> dict[str, Any]:
+        return {
+            "slug": board.slug,
+            "title": board.title,
+            "join_code": board.join_code,
+            "hashtags": board.hashtags,
+            "moderation": board.moderation,
+            "reactions": board.reactions,
+            "languages": board.languages,
+            "ui_language": board.ui_language,
+            "open": board.open,
+            "segment": board.current_segment,
+            "join_url": f"{self.base_url}/j/{board.join_code}",
+            "screen_url": f"{self.base_url}/b/{board.slug}/screen",
+        }
+
+    def snapshot(self, board_id: int) -> dict[str, Any]:
+        board = self.boards.by_id(board_id)
+        tally = self.tallies.for_board(board_id)
+        return {
+            "board": self.board_public(board) if board else None,
+            "tally": tally.as_dict(),
+            "recent": list(tally.recent),
+        }

@@ -1,0 +1,145 @@
+"""Live tallies per board, kept in memory and rebuilt from SQLite at start.
+
+Only visible reactions count here: this is what the projector and the public tally
+API show, so a held or hidden message can never leak through a count or a word.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from scoreboard.models import Reaction, as_utc, iso, reaction_public
+from scoreboard.words import cloud_words
+
+BUCKET_SECONDS = 60
+TIMELINE_BUCKETS = 180
+TOP_WORDS = 40
+
+
+@dataclass
+class _Mean:
+    count: int = 0
+    total: float = 0.0
+
+    def add(self, score: float, sign: int) -> None:
+        self.count += sign
+        self.total += sign * score
+
+    @property
+    def mean(self) -> float:
+        return round(self.total / self.count, 3) if self.count else 0.0
+
+
+@dataclass
+class Tally:
+    """Counts for one board; `apply(reaction, -1)` takes a reaction back out."""
+
+    recent_size: int = 30
+    ignore_words: frozenset[str] = frozenset()
+    labels: Counter[str] = field(default_factory=Counter)
+    mood: _Mean = field(default_factory=_Mean)
+    emoji: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+    timeline: dict[int, _Mean] = field(default_factory=dict)
+    segments: dict[str, _Mean] = field(default_factory=dict)
+    recent: deque[dict[str, Any]] = field(default_factory=deque)
+    pinned: dict[str, Any] | None = None
+
+    def apply(self, reaction: Reaction, sign: int = 1) -> None:
+        if reaction.status != "visible":
+            return
+        self.labels[reaction.label] += sign
+        self.mood.add(reaction.score, sign)
+        _bump(self.sources, reaction.source, sign)
+        if reaction.emoji:
+            _bump(self.emoji, reaction.emoji, sign)
+        if reaction.lang:
+            _bump(self.languages, reaction.lang, sign)
+        bucket = int(as_utc(reaction.received_at).timestamp()) // BUCKET_SECONDS
+        self.timeline.setdefault(bucket, _Mean()).add(reaction.score, sign)
+        if reaction.segment:
+            self.segments.setdefault(reaction.segment, _Mean()).add(reaction.score, sign)
+        if reaction.text:
+            for word in cloud_words(reaction.text, self.ignore_words):
+                _bump(self.words, word, sign)
+            self._track_recent(reaction, sign)
+        self._track_pin(reaction, sign)
+
+    def _track_recent(self, reaction: Reaction, sign: int) -> None:
+        if sign > 0:
+            self.recent.appendleft(reaction_public(reaction))
+            while len(self.recent) > self.recent_size:
+                self.recent.pop()
+        else:
+            kept = [item for item in self.recent if item["id"] != reaction.id]
+            self.recent = deque(kept)
+
+    def _track_pin(self, reaction: Reaction, sign: int) -> None:
+        if reaction.pinned and sign > 0:
+            self.pinned = reaction_public(reaction)
+        elif self.pinned and self.pinned["id"] == reaction.id:
+            self.pinned = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `tally` object of the websocket contract and the tally API."""
+        total = self.mood.count
+        buckets = sorted(self.timeline.items())[-TIMELINE_BUCKETS:]
+        return {
+            "total": total,
+            "positive": self.labels["positive"],
+            "neutral": self.labels["neutral"],
+            "negative": self.labels["negative"],
+            "mood": self.mood.mean,
+            "emoji": dict(self.emoji.most_common()),
+            "sources": dict(self.sources.most_common()),
+            "languages": dict(self.languages.most_common()),
+            "timeline": [
+                {"t": iso(_bucket_time(b)), "count": m.count, "mood": m.mean}
+                for b, m in buckets
+                if m.count
+            ],
+            "segments": [
+                {"label": label, "count": m.count, "mood": m.mean}
+                for label, m in self.segments.items()
+                if m.count
+            ],
+            "words": [{"word": w, "count": n} for w, n in self.words.most_common(TOP_WORDS)],
+            "pinned": self.pinned,
+        }
+
+
+def _bump(counter: Counter[str], key: str, sign: int) -> None:
+    counter[key] += sign
+    if counter[key] <= 0:
+        del counter[key]
+
+
+def _bucket_time(bucket: int) -> datetime:
+    return datetime.fromtimestamp(bucket * BUCKET_SECONDS, UTC)
+
+
+class Tallies:
+    """All boards' tallies; the writer feeds it after each commit."""
+
+    def __init__(self, recent_size: int = 30) -> None:
+        self._recent_size = recent_size
+        self._by_board: dict[int, Tally] = {}
+
+    def for_board(self, board_id: int, hashtags: Iterable[str] = ()) -> Tally:
+        tally = self._by_board.get(board_id)
+        if tally is None:
+            ignore = frozenset(tag.lower() for tag in hashtags)
+            tally = Tally(recent_size=self._recent_size, ignore_words=ignore)
+            self._by_board[board_id] = tally
+        return tally
+
+    def apply(self, reactions: Iterable[Reaction], sign: int = 1) -> None:
+        for reaction in reactions:
+            self.for_board(reaction.board_id).apply(reaction, sign)
+

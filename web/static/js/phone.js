@@ -1,0 +1,72 @@
+// The phone page without reloads: sends taps and comments, shows they arrived, and retries
+// on a weak connection with the same client_id so the server stores each one once.
+"use strict";
+
+const main = document.querySelector(".phone__main");
+const status = document.getElementById("status");
+const t = main.dataset;
+const RETRIES = 6;
+
+function newId() {
+  // crypto.randomUUID needs HTTPS; getRandomValues works on a plain-HTTP venue network.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function say(text, kind) {
+  status.textContent = text;
+  status.className = `notice notice--${kind}`;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function send(fields) {
+  const body = new URLSearchParams({ ...fields, client_id: newId() });
+  say(t.tSending, "busy");
+  for (let attempt = 0; attempt <= RETRIES; attempt += 1) {
+    try {
+      const response = await fetch(`/b/${encodeURIComponent(main.dataset.slug)}`, {
+        method: "POST",
+        headers: { Accept: "application/json" },
+        body,
+      });
+      if (response.ok) {
+        say(t.tSent, "ok");
+        return true;
+      }
+      if (response.status < 500 && response.status !== 429) {
+        const problem = await response.json().catch(() => ({}));
+        say(problem.detail || t.tFailed, "error");
+        return false;
+      }
+    } catch (error) {
+      // network trouble: fall through and retry with the same client_id
+    }
+    say(t.tRetrying, "busy");
+    await sleep(Math.min(8000, 400 * 2 ** attempt));
+  }
+  say(t.tFailed, "error");
+  return false;
+}
+
+for (const button of document.querySelectorAll(".tap")) {
+  button.addEventListener("click", (event) => {
+    event.preventDefault();
+    button.classList.add("is-tapped");
+    setTimeout(() => button.classList.remove("is-tapped"), 150);
+    if (navigator.vibrate) navigator.vibrate(10);
+    send({ emoji: button.value });
+  });
+}
+
+const form = document.querySelector(".phone__form");
+form?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = form.elements.text.value.trim();
+  if (!text) return;
+  const button = form.querySelector(".send");
+  button.disabled = true;
+  const ok = await send({ text, author: form.elements.author.value.trim() });
+  button.disabled = false;
+  if (ok) form.elements.text.value = "";
+});

@@ -1,0 +1,179 @@
+// The projector: renders the live snapshot and ticks; reconnects and resyncs by itself.
+// Every piece of audience text goes in through textContent, never as markup.
+"use strict";
+
+const root = document.getElementById("board");
+const slug = root.dataset.slug;
+const SVG = "http://www.w3.org/2000/svg";
+const MAX_TICKER = 8;
+const MAX_BURSTS_PER_TICK = 24;
+const $ = (id) => document.getElementById(id);
+
+let seq = null;
+let socket = null;
+let retry = 0;
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}/ws/boards/${encodeURIComponent(slug)}`);
+  socket.onopen = () => { retry = 0; $("conn").hidden = true; };
+  socket.onmessage = (event) => handle(JSON.parse(event.data));
+  socket.onclose = () => {
+    $("conn").hidden = false;
+    seq = null;
+    const delay = Math.min(10000, 500 * 2 ** retry) * (0.75 + Math.random() * 0.5);
+    retry += 1;
+    setTimeout(connect, delay);
+  };
+}
+
+function handle(message) {
+  if (message.type === "snapshot") {
+    seq = message.seq;
+    if (message.board) renderBoard(message.board);
+    renderTally(message.tally);
+    $("ticker").replaceChildren();
+    message.recent.slice(0, MAX_TICKER).reverse().forEach(addItem);
+    updateEmpty();
+  } else if (message.type === "tick") {
+    if (seq !== null && message.seq !== seq + 1) {
+      seq = null; // a gap: ask for the full state instead of guessing
+      socket.send(JSON.stringify({ type: "resync" }));
+      return;
+    }
+    seq = message.seq;
+    renderTally(message.tally);
+    message.removed.forEach((id) => document.querySelector(`[data-id="${Number(id)}"]`)?.remove());
+    message.added.forEach(addItem);
+    updateEmpty();
+    burst(message.bursts);
+  }
+}
+
+function renderBoard(board) {
+  $("title").textContent = board.title;
+  document.title = `${board.title} · Scoreboard`;
+  $("segment").textContent = board.segment || "";
+  $("segment").hidden = !board.segment;
+  const list = $("emoji");
+  const shown = [...list.children].map((li) => li.dataset.emoji).join(" ");
+  if (shown !== board.reactions.join(" ")) {
+    list.replaceChildren(...board.reactions.map((emoji) => {
+      const li = document.createElement("li");
+      li.className = "emoji__item";
+      li.dataset.emoji = emoji;
+      li.append(span("emoji__glyph", emoji), span("emoji__n", "0"));
+      return li;
+    }));
+  }
+}
+
+function span(className, text) {
+  const el = document.createElement("span");
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+function renderTally(tally) {
+  $("count-total").textContent = tally.total;
+  for (const label of ["positive", "neutral", "negative"]) $(`count-${label}`).textContent = tally[label];
+  const mood = Number(tally.mood) || 0;
+  $("mood-value").textContent = (mood > 0 ? "+" : "") + mood.toFixed(2);
+  $("gauge").setAttribute("aria-valuenow", mood.toFixed(2));
+  $("needle").style.transform = `rotate(${mood * 80}deg)`;
+  for (const li of $("emoji").children) {
+    const n = String(tally.emoji[li.dataset.emoji] || 0);
+    const counter = li.querySelector(".emoji__n");
+    if (counter.textContent !== n) {
+      counter.textContent = n;
+      li.classList.remove("is-bumped");
+      void li.offsetWidth;
+      li.classList.add("is-bumped");
+    }
+  }
+  renderTimeline(tally.timeline);
+  renderWords(tally.words);
+  renderPinned(tally.pinned);
+}
+
+function renderTimeline(points) {
+  const svg = $("timeline");
+  const width = 600, height = 160, mid = height / 2;
+  const shown = points.slice(-60);
+  const most = Math.max(1, ...shown.map((p) => p.count));
+  const step = width / Math.max(shown.length, 12);
+  const nodes = [];
+  const zero = document.createElementNS(SVG, "line");
+  zero.setAttribute("class", "timeline__zero");
+  zero.setAttribute("x1", "0"); zero.setAttribute("x2", String(width));
+  zero.setAttribute("y1", String(mid)); zero.setAttribute("y2", String(mid));
+  nodes.push(zero);
+  const line = [];
+  shown.forEach((p, i) => {
+    const bar = document.createElementNS(SVG, "rect");
+    const h = (p.count / most) * (height - 10);
+    bar.setAttribute("class", "timeline__bar");
+    bar.setAttribute("x", String(i * step + 2));
+    bar.setAttribute("width", String(Math.max(1, step - 4)));
+    bar.setAttribute("y", String(height - h));
+    bar.setAttribute("height", String(h));
+    nodes.push(bar);
+    line.push(`${i * step + step / 2},${mid - p.mood * (mid - 8)}`);
+  });
+  if (line.length > 1) {
+    const poly = document.createElementNS(SVG, "polyline");
+    poly.setAttribute("class", "timeline__mood");
+    poly.setAttribute("points", line.join(" "));
+    nodes.push(poly);
+  }
+  svg.replaceChildren(...nodes);
+}
+
+function renderWords(words) {
+  const top = words.slice(0, 24);
+  const most = Math.max(1, ...top.map((w) => w.count));
+  $("words").replaceChildren(...top.map((w) => {
+    const el = span("words__word", w.word);
+    el.style.fontSize = `${Math.round(24 + 40 * Math.sqrt(w.count / most))}px`;
+    return el;
+  }));
+}
+
+function renderPinned(pinned) {
+  $("pinned").hidden = !pinned;
+  $("pinned").querySelector(".pinned__text").textContent = pinned ? pinned.text || pinned.emoji || "" : "";
+}
+
+function addItem(item) {
+  if (!item.text || document.querySelector(`[data-id="${Number(item.id)}"]`)) return;
+  const li = document.createElement("li");
+  li.className = `ticker__item ticker__item--${item.label}`;
+  li.dataset.id = String(item.id);
+  if (item.author) li.append(span("ticker__author", item.author));
+  li.append(span("ticker__text", item.emoji ? `${item.emoji} ${item.text}` : item.text));
+  const list = $("ticker");
+  list.prepend(li);
+  while (list.children.length > MAX_TICKER) list.lastElementChild.remove();
+}
+
+function updateEmpty() {
+  $("ticker-empty").hidden = $("ticker").children.length > 0;
+}
+
+function burst(bursts) {
+  const layer = $("bursts");
+  let made = 0;
+  for (const [emoji, count] of Object.entries(bursts)) {
+    for (let i = 0; i < count && made < MAX_BURSTS_PER_TICK; i += 1, made += 1) {
+      const el = span("burst", emoji);
+      el.style.left = `${5 + Math.random() * 60}%`;
+      el.style.setProperty("--drift", `${Math.round((Math.random() - 0.5) * 200)}px`);
+      el.style.animationDelay = `${Math.random() * 0.4}s`;
+      el.addEventListener("animationend", () => el.remove());
+      layer.append(el);
+    }
+  }
+}
+
+connect();
