@@ -131,11 +131,11 @@ function renderTimeline(points) {
 }
 
 function renderWords(words) {
-  const top = words.slice(0, 24);
+  const top = words.slice(0, 14);
   const most = Math.max(1, ...top.map((w) => w.count));
   $("words").replaceChildren(...top.map((w) => {
     const el = span("words__word", w.word);
-    el.style.fontSize = `${Math.round(24 + 40 * Math.sqrt(w.count / most))}px`;
+    el.style.fontSize = `${Math.round(22 + 30 * Math.sqrt(w.count / most))}px`;
     return el;
   }));
 }
