@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -76,8 +77,6 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     return JSONResponse({"detail": "; ".join(parts), "errors": _plain(problems)}, status_code=422)
 
 
-def _plain(problems: object) -> list[dict[str, object]]:
-    out = []
-    for problem in problems if isinstance(problems, list | tuple) else []:
-        out.append({"loc": list(problem.get("loc", ())), "msg": str(problem.get("msg", ""))})
-    return out
+def _plain(problems: Sequence[Any]) -> list[dict[str, object]]:
+    """The errors without their input echoed back (it may be large or sensitive)."""
+    return [{"loc": list(p.get("loc", ())), "msg": str(p.get("msg", ""))} for p in problems]

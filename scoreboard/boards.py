@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoreboard.codes import hash_token, new_join_code, new_token, normalise_join_code, slugify
 from scoreboard.models import Board, Segment, utcnow
@@ -130,7 +130,7 @@ class BoardDirectory:
     def by_id(self, board_id: int) -> Board | None:
         return self._by_id.get(board_id)
 
-    def __iter__(self) -> Iterable[Board]:  # type: ignore[misc]
+    def __iter__(self) -> Iterator[Board]:
         return iter(list(self._by_id.values()))
 
     def __len__(self) -> int:
@@ -138,4 +138,4 @@ class BoardDirectory:
 
 
 def load_boards(session: Session) -> list[Board]:
-    return list(session.exec(select(Board).order_by(Board.id)))  # type: ignore[arg-type]
+    return list(session.exec(select(Board).order_by(col(Board.id))))

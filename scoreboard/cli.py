@@ -81,7 +81,9 @@ def _serve(settings: Settings, title: str) -> int:
 
     from scoreboard.app import create_app
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     services = Services.open(settings)
     token = None
     if len(services.boards) == 0:

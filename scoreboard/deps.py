@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
@@ -27,6 +28,31 @@ def get_board(slug: str, services: ServicesDep) -> Board:
 
 
 BoardDep = Annotated[Board, Depends(get_board)]
+
+
+DEVICE_COOKIE = "sb_device"
+
+
+def check_rate(request: Request) -> None:
+    """429 with Retry-After when this device or address sends faster than allowed."""
+    services = get_services(request)
+    keys = []
+    device = request.cookies.get(DEVICE_COOKIE)
+    if device:
+        keys.append((services.device_limiter, f"device:{device[:64]}"))
+    address = request.client.host if request.client else "unknown"
+    keys.append((services.address_limiter, f"address:{address}"))
+    for limiter, key in keys:
+        wait = limiter.retry_after(key)
+        if wait > 0:
+            raise HTTPException(
+                429,
+                f"too many reactions; wait {math.ceil(wait)} s and try again",
+                headers={"Retry-After": str(math.ceil(wait))},
+            )
+
+
+RateLimited = Depends(check_rate)
 
 
 def _check(token: str | None, board: Board | None, services: Services) -> None:

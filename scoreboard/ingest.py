@@ -1,4 +1,4 @@
-"""From an untrusted submission to a draft reaction: clean, check against the board, decide status."""
+"""From untrusted submission to draft reaction: clean it, check it, decide its status."""
 
 from __future__ import annotations
 

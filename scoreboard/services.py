@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoreboard import sentiment
 from scoreboard.auth import ensure_admin_token
@@ -17,6 +17,7 @@ from scoreboard.boards import BoardDirectory, load_boards
 from scoreboard.db import create_schema, make_engine
 from scoreboard.hub import Hub
 from scoreboard.models import Board, Reaction, reaction_public
+from scoreboard.ratelimit import RateLimiter
 from scoreboard.settings import Settings
 from scoreboard.tally import Tallies
 from scoreboard.urls import base_url
@@ -38,6 +39,8 @@ class Services:
     admin_hash: str
     base_url: str
     generated_admin_token: str | None = None
+    device_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+    address_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -67,6 +70,8 @@ class Services:
             admin_hash=admin_hash,
             base_url=base_url(settings.host, settings.port, settings.public_url),
             generated_admin_token=generated,
+            device_limiter=RateLimiter(settings.rate_limit, burst=10),
+            address_limiter=RateLimiter(settings.rate_limit * 4, burst=40),
         )
         services.rebuild_tallies()
         return services
@@ -76,7 +81,7 @@ class Services:
             assert board.id is not None
             self.tallies.for_board(board.id, board.hashtags)
         with Session(self.engine) as session:
-            query = select(Reaction).order_by(Reaction.id).execution_options(yield_per=5000)  # type: ignore[arg-type]
+            query = select(Reaction).order_by(col(Reaction.id)).execution_options(yield_per=5000)
             self.tallies.apply(session.exec(query))
 
     async def start(self) -> None:

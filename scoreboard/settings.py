@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -27,9 +29,7 @@ class Settings(BaseSettings):
         None,
         description="Server admin token; generated, stored and printed at first start when unset.",
     )
-    tick_hz: float = Field(
-        10.0, gt=0, le=60, description="Most live updates per second per board."
-    )
+    tick_hz: float = Field(10.0, gt=0, le=60, description="Most live updates per second per board.")
     rate_limit: int = Field(
         30,
         ge=0,
@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
-    default_languages: list[str] = Field(
+    default_languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["en", "nl"],
         description="Languages of new boards (comma-separated in the environment).",
     )

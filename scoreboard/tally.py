@@ -142,4 +142,3 @@ class Tallies:
     def apply(self, reactions: Iterable[Reaction], sign: int = 1) -> None:
         for reaction in reactions:
             self.for_board(reaction.board_id).apply(reaction, sign)
-

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from scoreboard.app import create_app
 from scoreboard.settings import Settings
@@ -32,7 +33,7 @@ def settings(db_url: str) -> Settings:
         database_url=db_url,
         host="127.0.0.1",
         port=8000,
-        admin_token=ADMIN_TOKEN,  # type: ignore[arg-type]
+        admin_token=SecretStr(ADMIN_TOKEN),
         rate_limit=0,
         tick_hz=20,
     )

@@ -32,9 +32,7 @@ def receive(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
     return message
 
 
-def ticks_until(
-    ws: ClientConnection, done: Any, timeout: float = 10.0
-) -> list[dict[str, Any]]:
+def ticks_until(ws: ClientConnection, done: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
     """Collect ticks until `done(tick)` holds."""
     ticks: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
@@ -51,7 +49,9 @@ def post(server: LiveServer, slug: str, **body: Any) -> httpx.Response:
     return httpx.post(f"{server.url}/api/boards/{slug}/reactions", json=body, timeout=10)
 
 
-async def post_many(server: LiveServer, slug: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
+async def post_many(
+    server: LiveServer, slug: str, bodies: list[dict[str, Any]]
+) -> list[httpx.Response]:
     limits = httpx.Limits(max_connections=50)
     async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as http:
         url = f"/api/boards/{slug}/reactions"
@@ -163,7 +163,7 @@ def test_stalled_client_does_not_delay_the_others(
             for n in range(1, 16):
                 sent = time.monotonic()
                 post(live_server, live_board.slug, text="x" * 400 + f" long message {n}")
-                ticks_until(ws, lambda tick, n=n: tick["tally"]["total"] == n, timeout=5)  # type: ignore[misc]
+                ticks_until(ws, lambda tick, n=n: tick["tally"]["total"] == n, timeout=5)
                 assert time.monotonic() - sent < 1.0, f"post {n} took too long to show"
     finally:
         for raw in stalled:
@@ -183,7 +183,10 @@ def test_duplicate_client_id_is_counted_once(live_server: LiveServer, live_board
 def test_boards_have_separate_channels(live_server: LiveServer, live_board: NewBoard) -> None:
     with httpx.Client(base_url=live_server.url) as http:
         other = make_board(http, title="Other talk")
-    with subscribe(live_server, live_board.slug) as ws_a, subscribe(live_server, other.slug) as ws_b:
+    with (
+        subscribe(live_server, live_board.slug) as ws_a,
+        subscribe(live_server, other.slug) as ws_b,
+    ):
         receive(ws_a)
         receive(ws_b)
         post(live_server, other.slug, emoji="👎")
@@ -201,11 +204,9 @@ async def _burst_then_kill(server: LiveServer, slug: str, count: int) -> list[An
             asyncio.create_task(http.post(url, json={"text": f"burst {n}", "client_id": f"c{n}"}))
             for n in range(count)
         ]
-        answered = 0
-        for next_done in asyncio.as_completed(tasks):
+        for answered, next_done in enumerate(asyncio.as_completed(tasks), start=1):
             with contextlib.suppress(httpx.HTTPError):
                 await next_done
-            answered += 1
             if answered == count // 3:
                 server.kill()
         return await asyncio.gather(*tasks, return_exceptions=True)

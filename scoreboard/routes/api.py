@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from scoreboard.boards import BoardError, create_board, start_segment, update_board
-from scoreboard.deps import AdminDep, BoardDep, OrganiserDep, ServicesDep
+from scoreboard.deps import AdminDep, BoardDep, OrganiserDep, RateLimited, ServicesDep
 from scoreboard.ingest import IngestError, draft_reaction
 from scoreboard.models import Reaction, iso
 from scoreboard.schemas import (
@@ -52,7 +52,11 @@ def reaction_out(reaction: Reaction) -> ReactionOut:
 
 
 @router.post(
-    "/boards", status_code=201, response_model=BoardCreated, responses=_ERRORS, dependencies=[AdminDep]
+    "/boards",
+    status_code=201,
+    response_model=BoardCreated,
+    responses=_ERRORS,
+    dependencies=[AdminDep],
 )
 def create(spec: BoardCreate, services: ServicesDep) -> dict[str, Any]:
     """Create a board (admin token). The answer holds the board's organiser token, once."""
@@ -105,6 +109,7 @@ def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict
     status_code=201,
     response_model=ReactionOut,
     responses={**_ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
+    dependencies=[RateLimited],
 )
 async def react(
     board: BoardDep,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from scoreboard.deps import BoardDep, ServicesDep
+from scoreboard.deps import DEVICE_COOKIE, BoardDep, ServicesDep, check_rate
 from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
@@ -25,9 +25,7 @@ def _templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-def _context(
-    request: Request, services: Services, board: Board, **extra: Any
-) -> dict[str, Any]:
+def _context(request: Request, services: Services, board: Board, **extra: Any) -> dict[str, Any]:
     lang = pick_language(board.ui_language, request.headers.get("accept-language"))
     public = services.board_public(board)
     return {
@@ -78,9 +76,15 @@ def join(code: str, request: Request, services: ServicesDep) -> Response:
 def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 0) -> Response:
     """The audience's page: big emoji buttons and a comment box."""
     context = _context(request, services, board, sent=bool(sent), error=None)
-    return _templates(request).TemplateResponse(
+    response = _templates(request).TemplateResponse(
         request, "phone.html", {**context, "client_id": uuid.uuid4().hex}
     )
+    if not request.cookies.get(DEVICE_COOKIE):
+        # Identifies the phone for rate limits only; no account, nothing personal.
+        response.set_cookie(
+            DEVICE_COOKIE, uuid.uuid4().hex, max_age=365 * 86400, httponly=True, samesite="lax"
+        )
+    return response
 
 
 @router.post("/b/{slug}")
@@ -97,6 +101,7 @@ async def phone_post(
     """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
     wants_json = "application/json" in accept
     try:
+        check_rate(request)
         body = ReactionIn(
             text=text or None,
             emoji=emoji or None,
@@ -107,14 +112,16 @@ async def phone_post(
     except (HTTPException, ValueError) as error:
         status = error.status_code if isinstance(error, HTTPException) else 422
         detail = error.detail if isinstance(error, HTTPException) else _first_error(error)
+        headers = error.headers if isinstance(error, HTTPException) else None
         if wants_json:
-            return JSONResponse({"detail": detail}, status_code=status)
+            return JSONResponse({"detail": detail}, status_code=status, headers=headers)
         context = _context(request, services, board, sent=False, error=detail)
         return _templates(request).TemplateResponse(
             request,
             "phone.html",
             {**context, "client_id": uuid.uuid4().hex},
             status_code=status,
+            headers=headers,
         )
     if wants_json:
         out = reaction_out(stored.reaction).model_dump()
