@@ -114,13 +114,17 @@ class Hub:
 
     # -- what changed (called by the writer's commit hook and by moderation) --
 
-    def added(self, board_id: int, item: dict[str, Any], *, shown: bool) -> None:
-        """A reaction was stored: `shown` when it belongs in the ticker."""
+    def added(
+        self, board_id: int, item: dict[str, Any], *, shown: bool, burst: bool = True
+    ) -> None:
+        """A reaction became visible: `shown` when it belongs in the ticker, `burst` when
+        its emoji should float up (a fresh tap, not a restored message)."""
         channel = self._channel(board_id)
         channel.dirty = True
+        channel.removed = [i for i in channel.removed if i != item["id"]]
         if shown:
             channel.added.append(item)
-        if item.get("emoji"):
+        if burst and item.get("emoji"):
             channel.bursts[item["emoji"]] += 1
 
     def removed(self, board_id: int, reaction_id: int) -> None:

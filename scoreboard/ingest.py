@@ -60,7 +60,8 @@ def draft_reaction(
         author=clean_name(author) if author else None,
         text=cleaned or None,
         emoji=chosen,
-        status="held" if board.moderation == "pre" else "visible",
+        # Pre-moderation holds words; a bare tap carries nothing to review.
+        status="held" if board.moderation == "pre" and cleaned else "visible",
         segment=board.current_segment,
         posted_at=posted_at,
         languages=tuple(board.languages),

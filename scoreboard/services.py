@@ -17,6 +17,7 @@ from scoreboard.boards import BoardDirectory, load_boards
 from scoreboard.db import create_schema, make_engine
 from scoreboard.hub import Hub
 from scoreboard.models import Board, Reaction, reaction_public
+from scoreboard.moderation import Change
 from scoreboard.ratelimit import RateLimiter
 from scoreboard.settings import Settings
 from scoreboard.tally import Tallies
@@ -107,6 +108,25 @@ class Services:
                 continue
             self.tallies.for_board(reaction.board_id).apply(reaction)
             self.hub.added(reaction.board_id, reaction_public(reaction), shown=bool(reaction.text))
+
+    def moderated(self, change: Change) -> None:
+        """Keep tallies and screens in step with an organiser's decision."""
+        before, after = change.before, change.after
+        board_id, tally = after.board_id, self.tallies.for_board(after.board_id)
+        was, now = before.status == "visible", after.status == "visible"
+        if was and not now:
+            tally.apply(before, -1)
+            assert before.id is not None
+            self.hub.removed(board_id, before.id)
+        elif now and not was:
+            tally.apply(after)
+            public = reaction_public(after)
+            self.hub.added(board_id, public, shown=bool(after.text), burst=False)
+        elif now and before.pinned != after.pinned:
+            tally.pinned = reaction_public(after) if after.pinned else None
+        if tally.pinned and tally.pinned["id"] in change.unpinned:
+            tally.pinned = None
+        self.hub.changed(board_id)
 
     # -- what pages and sockets show --
 

@@ -48,7 +48,7 @@ class Tally:
     words: Counter[str] = field(default_factory=Counter)
     timeline: dict[int, _Mean] = field(default_factory=dict)
     segments: dict[str, _Mean] = field(default_factory=dict)
-    recent: deque[dict[str, Any]] = field(default_factory=deque)
+    recent: deque[dict[str, Any]] = field(default_factory=deque)  # newest first
     pinned: dict[str, Any] | None = None
 
     def apply(self, reaction: Reaction, sign: int = 1) -> None:
@@ -72,13 +72,15 @@ class Tally:
         self._track_pin(reaction, sign)
 
     def _track_recent(self, reaction: Reaction, sign: int) -> None:
-        if sign > 0:
-            self.recent.appendleft(reaction_public(reaction))
-            while len(self.recent) > self.recent_size:
-                self.recent.pop()
+        if sign > 0 and (not self.recent or reaction.id > self.recent[0]["id"]):
+            self.recent.appendleft(reaction_public(reaction))  # the usual case: newest
+        elif sign > 0:  # a restored older message goes back in its place
+            items = [*self.recent, reaction_public(reaction)]
+            self.recent = deque(sorted(items, key=lambda item: -item["id"]))
         else:
-            kept = [item for item in self.recent if item["id"] != reaction.id]
-            self.recent = deque(kept)
+            self.recent = deque(item for item in self.recent if item["id"] != reaction.id)
+        while len(self.recent) > self.recent_size:
+            self.recent.pop()
 
     def _track_pin(self, reaction: Reaction, sign: int) -> None:
         if reaction.pinned and sign > 0:

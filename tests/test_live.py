@@ -234,3 +234,21 @@ def test_acknowledged_reactions_survive_sigkill(db_url: str) -> None:
     finally:
         restarted.stop()
     assert tally["tally"]["total"] == len(stored)
+
+
+def test_hiding_a_message_removes_it_from_screens_in_the_next_tick(
+    live_server: LiveServer, live_board: NewBoard
+) -> None:
+    with subscribe(live_server, live_board.slug) as ws:
+        receive(ws)
+        shown = post(live_server, live_board.slug, text="something rude").json()
+        ticks_until(ws, lambda tick: tick["tally"]["total"] == 1)
+        response = httpx.patch(
+            f"{live_server.url}/api/boards/{live_board.slug}/reactions/{shown['id']}",
+            json={"status": "hidden"},
+            headers=live_board.auth,
+        )
+        assert response.status_code == 200
+        ticks = ticks_until(ws, lambda tick: shown["id"] in tick["removed"])
+    assert ticks[-1]["tally"]["total"] == 0
+    assert "rude" not in json.dumps(ticks[-1])

@@ -25,7 +25,7 @@ from scoreboard.services import Services
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 429)
 }
 
@@ -55,7 +55,7 @@ def reaction_out(reaction: Reaction) -> ReactionOut:
     "/boards",
     status_code=201,
     response_model=BoardCreated,
-    responses=_ERRORS,
+    responses=ERRORS,
     dependencies=[AdminDep],
 )
 def create(spec: BoardCreate, services: ServicesDep) -> dict[str, Any]:
@@ -71,13 +71,13 @@ def create(spec: BoardCreate, services: ServicesDep) -> dict[str, Any]:
     return {**services.board_public(board), "token": token}
 
 
-@router.get("/boards/{slug}", response_model=BoardPublic, responses=_ERRORS)
+@router.get("/boards/{slug}", response_model=BoardPublic, responses=ERRORS)
 def read(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     """Public facts about a board (no secrets)."""
     return services.board_public(board)
 
 
-@router.patch("/boards/{slug}", response_model=BoardPublic, responses=_ERRORS)
+@router.patch("/boards/{slug}", response_model=BoardPublic, responses=ERRORS)
 def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> dict[str, Any]:
     """Change a board's settings (organiser)."""
     with Session(services.engine) as session:
@@ -92,7 +92,7 @@ def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> 
     return services.board_public(board)
 
 
-@router.post("/boards/{slug}/segments", status_code=201, responses=_ERRORS)
+@router.post("/boards/{slug}/segments", status_code=201, responses=ERRORS)
 def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict[str, Any]:
     """Start a segment of the talk ("Intro", "Demo"); new reactions belong to it."""
     with Session(services.engine) as session:
@@ -108,7 +108,7 @@ def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict
     "/boards/{slug}/reactions",
     status_code=201,
     response_model=ReactionOut,
-    responses={**_ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
+    responses={**ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
     dependencies=[RateLimited],
 )
 async def react(
@@ -140,7 +140,7 @@ async def store(services: Services, board: Any, body: ReactionIn, *, source: str
     return await services.writer.submit(draft)
 
 
-@router.get("/boards/{slug}/tally", responses=_ERRORS)
+@router.get("/boards/{slug}/tally", responses=ERRORS)
 def tally(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     """The live state: the same body as the websocket snapshot."""
     assert board.id is not None

@@ -151,3 +151,11 @@ def qr(board: BoardDep, services: ServicesDep) -> Response:
     """The join QR code as an SVG image."""
     svg = qr_svg(services.board_public(board)["join_url"])
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/b/{slug}/admin", response_class=HTMLResponse)
+def admin(request: Request, board: BoardDep, services: ServicesDep) -> Response:
+    """The organiser page; it asks for the token and then uses the JSON API."""
+    return _templates(request).TemplateResponse(
+        request, "admin.html", _context(request, services, board)
+    )

@@ -1,0 +1,88 @@
+"""Organiser decisions on single reactions: show, hold, hide, pin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from scoreboard.models import Reaction
+
+STATUSES = ("visible", "held", "hidden")
+
+
+class ModerationError(LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    before: Reaction
+    after: Reaction
+    unpinned: list[int]
+
+
+def moderate(
+    session: Session,
+    board_id: int,
+    reaction_id: int,
+    *,
+    status: str | None = None,
+    pinned: bool | None = None,
+) -> Change:
+    """Apply a decision; pinning one reaction unpins the board's others."""
+    reaction = session.get(Reaction, reaction_id)
+    if reaction is None or reaction.board_id != board_id:
+        raise ModerationError(f"no reaction {reaction_id} on this board")
+    before = reaction.model_copy()
+    unpinned: list[int] = []
+    if status is not None:
+        reaction.status = status
+    if pinned is not None:
+        reaction.pinned = pinned
+    if pinned:
+        unpinned = _unpin_others(session, board_id, reaction_id)
+    session.add(reaction)
+    session.commit()
+    session.refresh(reaction)
+    return Change(before, reaction.model_copy(), unpinned)
+
+
+def _unpin_others(session: Session, board_id: int, keep: int) -> list[int]:
+    query = select(Reaction.id).where(
+        Reaction.board_id == board_id, col(Reaction.pinned).is_(True), Reaction.id != keep
+    )
+    ids = [i for i in session.exec(query) if i is not None]
+    if ids:
+        session.execute(update(Reaction).where(col(Reaction.id).in_(ids)).values(pinned=False))
+    return ids
+
+
+def list_reactions(
+    session: Session,
+    board_id: int,
+    *,
+    status: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> list[Reaction]:
+    """Newest first; `before` is the smallest id of the previous page."""
+    query = select(Reaction).where(Reaction.board_id == board_id)
+    if status:
+        query = query.where(Reaction.status == status)
+    if before:
+        query = query.where(col(Reaction.id) < before)
+    return list(session.exec(query.order_by(col(Reaction.id).desc()).limit(limit)))
+
+
+def status_counts(session: Session, board_id: int) -> dict[str, int]:
+    query = (
+        select(Reaction.status, func.count())
+        .where(Reaction.board_id == board_id)
+        .group_by(Reaction.status)
+    )
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, count in session.exec(query):
+        counts[status] = count
+    return counts

@@ -1,0 +1,122 @@
+"""Organiser moderation through the API: every reaction listed, decisions reach the tally."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import NewBoard, make_board
+
+
+def _post(client: TestClient, board: NewBoard, **body: object) -> dict[str, object]:
+    response = client.post(f"/api/boards/{board.slug}/reactions", json=body)
+    assert response.status_code == 201, response.text
+    data: dict[str, object] = response.json()
+    return data
+
+
+def _tally(client: TestClient, board: NewBoard) -> dict[str, object]:
+    data: dict[str, object] = client.get(f"/api/boards/{board.slug}/tally").json()
+    return data
+
+
+def test_listing_reactions_needs_the_organiser_token(client: TestClient, board: NewBoard) -> None:
+    other = make_board(client, title="Other")
+    url = f"/api/boards/{board.slug}/reactions"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=other.auth).status_code == 403
+    assert client.get(url, headers=board.auth).status_code == 200
+
+
+def test_hiding_a_reaction_takes_it_out_of_the_public_tally(
+    client: TestClient, board: NewBoard
+) -> None:
+    kept = _post(client, board, text="Brilliant talk")
+    hidden = _post(client, board, text="buy cheap stuff at spam.example")
+    response = client.patch(
+        f"/api/boards/{board.slug}/reactions/{hidden['id']}",
+        json={"status": "hidden"},
+        headers=board.auth,
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "hidden"
+    snapshot = _tally(client, board)
+    assert snapshot["tally"]["total"] == 1  # type: ignore[index]
+    assert [item["id"] for item in snapshot["recent"]] == [kept["id"]]  # type: ignore[attr-defined]
+    assert "spam" not in str(snapshot)
+
+
+def test_pre_moderation_holds_comments_until_approved(client: TestClient) -> None:
+    board = make_board(client, title="Careful", moderation="pre")
+    held = _post(client, board, text="A question for later")
+    assert held["status"] == "held"
+    tap = _post(client, board, emoji="👏")
+    assert tap["status"] == "visible"
+    assert "question" not in str(_tally(client, board))
+    listing = client.get(
+        f"/api/boards/{board.slug}/reactions", params={"status": "held"}, headers=board.auth
+    ).json()
+    assert [item["id"] for item in listing["items"]] == [held["id"]]
+    assert listing["counts"] == {"visible": 1, "held": 1, "hidden": 0}
+    client.patch(
+        f"/api/boards/{board.slug}/reactions/{held['id']}",
+        json={"status": "visible"},
+        headers=board.auth,
+    )
+    snapshot = _tally(client, board)
+    assert [item["text"] for item in snapshot["recent"]] == ["A question for later"]  # type: ignore[attr-defined]
+
+
+def test_pinning_shows_one_pinned_message(client: TestClient, board: NewBoard) -> None:
+    first = _post(client, board, text="First question")
+    second = _post(client, board, text="Second question")
+    url = f"/api/boards/{board.slug}/reactions"
+    client.patch(f"{url}/{first['id']}", json={"pinned": True}, headers=board.auth)
+    client.patch(f"{url}/{second['id']}", json={"pinned": True}, headers=board.auth)
+    pinned = _tally(client, board)["tally"]["pinned"]  # type: ignore[index]
+    assert pinned["id"] == second["id"]
+    listing = client.get(url, headers=board.auth).json()["items"]
+    assert {item["id"]: item["pinned"] for item in listing} == {
+        first["id"]: False,
+        second["id"]: True,
+    }
+
+
+def test_moderating_an_unknown_or_foreign_reaction_is_404(
+    client: TestClient, board: NewBoard
+) -> None:
+    other = make_board(client, title="Other")
+    foreign = _post(client, other, text="not yours")
+    url = f"/api/boards/{board.slug}/reactions"
+    assert (
+        client.patch(f"{url}/999999", json={"status": "hidden"}, headers=board.auth).status_code
+        == 404
+    )
+    response = client.patch(f"{url}/{foreign['id']}", json={"status": "hidden"}, headers=board.auth)
+    assert response.status_code == 404
+    assert _tally(client, other)["tally"]["total"] == 1  # type: ignore[index]
+
+
+def test_a_bad_decision_is_422(client: TestClient, board: NewBoard) -> None:
+    reaction = _post(client, board, text="hello")
+    url = f"/api/boards/{board.slug}/reactions/{reaction['id']}"
+    assert client.patch(url, json={"status": "deleted"}, headers=board.auth).status_code == 422
+    assert client.patch(url, json={}, headers=board.auth).status_code == 422
+
+
+def test_reactions_page_through_with_next_before(client: TestClient, board: NewBoard) -> None:
+    ids = [_post(client, board, text=f"message {n}")["id"] for n in range(5)]
+    url = f"/api/boards/{board.slug}/reactions"
+    first = client.get(url, params={"limit": 3}, headers=board.auth).json()
+    assert [item["id"] for item in first["items"]] == ids[::-1][:3]
+    rest = client.get(
+        url, params={"limit": 3, "before": first["next_before"]}, headers=board.auth
+    ).json()
+    assert [item["id"] for item in rest["items"]] == ids[::-1][3:]
+    assert rest["next_before"] is None
+
+
+def test_organiser_page_is_served(client: TestClient, board: NewBoard) -> None:
+    page = client.get(f"/b/{board.slug}/admin")
+    assert page.status_code == 200
+    assert 'id="token"' in page.text
+    assert "/static/js/admin.js" in page.text
