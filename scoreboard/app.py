@@ -22,6 +22,16 @@ from scoreboard.settings import Settings
 
 log = logging.getLogger(__name__)
 
+API_DESCRIPTION = """
+Organiser calls take `Authorization: Bearer <token>`: the board's organiser token, or the
+server's admin token. Errors are `{"detail": "..."}` with a sentence saying what to fix.
+
+**Live updates**: `WS /ws/boards/{slug}` sends `{"type": "snapshot", "seq", "board", "tally",
+"recent"}` on connect, then `{"type": "tick", "seq", "tally", "added", "removed", "bursts"}`
+at most `SCOREBOARD_TICK_HZ` times a second when something changed. Send
+`{"type": "resync"}` after a gap in `seq` to get a fresh snapshot.
+"""
+
 
 def web_dir() -> Path:
     """Templates and static files: inside the installed package, or the checkout's `web/`."""
@@ -48,6 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         title="Scoreboard",
         version=__version__,
         summary="Live audience feedback for talks: phones in, projector out.",
+        description=API_DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

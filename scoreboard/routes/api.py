@@ -53,6 +53,7 @@ def reaction_out(reaction: Reaction) -> ReactionOut:
 
 @router.post(
     "/boards",
+    summary="Create a board",
     status_code=201,
     response_model=BoardCreated,
     responses=ERRORS,
@@ -71,13 +72,15 @@ def create(spec: BoardCreate, services: ServicesDep) -> dict[str, Any]:
     return {**services.board_public(board), "token": token}
 
 
-@router.get("/boards/{slug}", response_model=BoardPublic, responses=ERRORS)
+@router.get("/boards/{slug}", summary="Read a board", response_model=BoardPublic, responses=ERRORS)
 def read(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     """Public facts about a board (no secrets)."""
     return services.board_public(board)
 
 
-@router.patch("/boards/{slug}", response_model=BoardPublic, responses=ERRORS)
+@router.patch(
+    "/boards/{slug}", summary="Change a board", response_model=BoardPublic, responses=ERRORS
+)
 def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> dict[str, Any]:
     """Change a board's settings (organiser)."""
     with Session(services.engine) as session:
@@ -92,7 +95,9 @@ def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> 
     return services.board_public(board)
 
 
-@router.post("/boards/{slug}/segments", status_code=201, responses=ERRORS)
+@router.post(
+    "/boards/{slug}/segments", summary="Start a segment", status_code=201, responses=ERRORS
+)
 def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict[str, Any]:
     """Start a segment of the talk ("Intro", "Demo"); new reactions belong to it."""
     with Session(services.engine) as session:
@@ -106,6 +111,7 @@ def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict
 
 @router.post(
     "/boards/{slug}/reactions",
+    summary="Send a reaction",
     status_code=201,
     response_model=ReactionOut,
     responses={**ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
@@ -140,7 +146,7 @@ async def store(services: Services, board: Any, body: ReactionIn, *, source: str
     return await services.writer.submit(draft)
 
 
-@router.get("/boards/{slug}/tally", responses=ERRORS)
+@router.get("/boards/{slug}/tally", summary="Read the live tally", responses=ERRORS)
 def tally(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     """The live state: the same body as the websocket snapshot."""
     assert board.id is not None

@@ -42,7 +42,12 @@ def _moderated(reaction: Any) -> ModeratedOut:
     )
 
 
-@router.get("/boards/{slug}/reactions", response_model=ReactionPage, responses=ERRORS)
+@router.get(
+    "/boards/{slug}/reactions",
+    summary="List reactions",
+    response_model=ReactionPage,
+    responses=ERRORS,
+)
 def reactions(
     board: OrganiserDep,
     services: ServicesDep,
@@ -62,7 +67,10 @@ def reactions(
 
 
 @router.patch(
-    "/boards/{slug}/reactions/{reaction_id}", response_model=ModeratedOut, responses=ERRORS
+    "/boards/{slug}/reactions/{reaction_id}",
+    summary="Moderate a reaction",
+    response_model=ModeratedOut,
+    responses=ERRORS,
 )
 def decide(
     board: OrganiserDep, reaction_id: int, decision: Decision, services: ServicesDep
