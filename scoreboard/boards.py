@@ -64,6 +64,7 @@ def start_segment(session: Session, board: Board, label: str) -> Segment:
     session.add(board)
     session.commit()
     session.refresh(board)
+    session.refresh(segment)
     return segment
 
 

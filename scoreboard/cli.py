@@ -9,26 +9,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from scoreboard.boards import create_board, reset_token
+from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board
 from scoreboard.schemas import BoardCreate
 from scoreboard.services import Services
 from scoreboard.settings import Settings
 
-# CLI flag -> setting name; every flag's help is the setting's own description.
-_FLAGS = {
-    "--host": "host",
-    "--port": "port",
-    "--database-url": "database_url",
-    "--public-url": "public_url",
-    "--admin-token": "admin_token",
-    "--tick-hz": "tick_hz",
-    "--rate-limit": "rate_limit",
-    "--max-text-length": "max_text_length",
-    "--log-level": "log_level",
-}
+# Every setting is a flag of `serve`, with the setting's own description as help.
+_FLAGS = {f"--{name.replace('_', '-')}": name for name in Settings.model_fields}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     for flag, name in _FLAGS.items():
         field = Settings.model_fields[name]
-        default = field.default if field.default is not None else "unset"
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, list):
+            default = ",".join(default)
+        elif default is None:
+            default = "generated" if name == "admin_token" else "unset"
         serve.add_argument(
             flag, dest=name, default=None, help=f"{field.description} (default: {default})"
         )
@@ -125,13 +120,15 @@ def _announce(services: Services, new_board_token: str | None) -> None:
 
 
 def _reset_token(settings: Settings, slug: str) -> int:
-    services = Services.open(settings)
-    board = services.boards.by_slug(slug)
-    if board is None:
-        print(f"scoreboard: no board with slug {slug!r}", file=sys.stderr)
-        return 1
-    with Session(services.engine) as session:
-        session.add(board)
+    """Touches only the board: no admin token is made, no state rebuilt."""
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    with Session(engine) as session:
+        board = session.exec(select(Board).where(Board.slug == slug)).first()
+        if board is None:
+            print(f"scoreboard: no board with slug {slug!r}", file=sys.stderr)
+            return 1
         token = reset_token(session, board)
+    engine.dispose()
     print(token)
     return 0

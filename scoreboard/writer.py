@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, func, insert, select, tuple_
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from scoreboard.models import Reaction, utcnow
 
@@ -109,14 +110,26 @@ class Writer:
         while len(batch) < MAX_BATCH and not self._queue.empty():
             batch.append(self._queue.get_nowait())
         drafts = [draft for draft, _ in batch]
+        work = asyncio.ensure_future(asyncio.to_thread(self._store, drafts))
         try:
-            results = await asyncio.to_thread(self._store, drafts)
+            results = await asyncio.shield(work)
+        except asyncio.CancelledError:
+            # The thread commits regardless: answer this batch before stopping.
+            self._finish(batch, await work)
+            raise
         except Exception as error:
             log.exception("commit of %d reactions failed", len(drafts))
             for _, future in batch:
                 if not future.done():
                     future.set_exception(error)
             return
+        self._finish(batch, results)
+
+    def _finish(
+        self,
+        batch: list[tuple[Draft, asyncio.Future[Stored]]],
+        results: list[Stored | Exception],
+    ) -> None:
         self.batches += 1
         created = [r.reaction for r in results if isinstance(r, Stored) and r.created]
         self.committed += len(created)
@@ -171,16 +184,23 @@ class Writer:
         return results
 
     def _existing(self, conn: Any, drafts: list[Draft]) -> dict[tuple[int, str, str], Reaction]:
-        keys = list({draft.key for draft in drafts if draft.key})
+        """Stored reactions for the batch's keys, one indexed lookup per (board, source)."""
+        wanted: dict[tuple[int, str], set[str]] = {}
+        for draft in drafts:
+            if draft.external_id is not None:
+                wanted.setdefault((draft.board_id, draft.source), set()).add(draft.external_id)
         found: dict[tuple[int, str, str], Reaction] = {}
-        for start in range(0, len(keys), 300):
-            chunk = keys[start : start + 300]
-            columns = tuple_(Reaction.board_id, Reaction.source, Reaction.external_id)
-            query = select(Reaction).where(columns.in_(chunk))
-            for row in conn.execute(query).mappings():
-                reaction = Reaction.model_validate(dict(row))
-                assert reaction.external_id is not None
-                found[(reaction.board_id, reaction.source, reaction.external_id)] = reaction
+        for (board_id, source), external_ids in wanted.items():
+            ids = sorted(external_ids)
+            for start in range(0, len(ids), 500):
+                query = select(Reaction).where(
+                    col(Reaction.board_id) == board_id,
+                    col(Reaction.source) == source,
+                    col(Reaction.external_id).in_(ids[start : start + 500]),
+                )
+                for row in conn.execute(query).mappings():
+                    reaction = Reaction.model_validate(dict(row))
+                    found[(board_id, source, str(reaction.external_id))] = reaction
         return found
 
     def _build(self, draft: Draft, reaction_id: int) -> Reaction:

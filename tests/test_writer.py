@@ -1,0 +1,368 @@
+"""The single writer: group commit, durable acknowledgement, idempotent ingest."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from scoreboard import sentiment
+from scoreboard.codes import hash_token
+from scoreboard.db import create_schema, make_engine
+from scoreboard.models import Board, Reaction
+from scoreboard.writer import Draft, Scored, Stored, Writer
+
+T = TypeVar("T")
+
+
+def score(text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]) -> Scored:
+    """The same adapter the server wires in (services.py)."""
+    return sentiment.score(text, emoji, languages, ignore_tags=tags)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "writer.db"
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{db_path}")
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def board_id(engine: Engine) -> int:
+    with Session(engine) as session:
+        board = Board(slug="talk", title="Talk", join_code="ABCDE", token_hash=hash_token("t"))
+        session.add(board)
+        session.commit()
+        session.refresh(board)
+        assert board.id is not None
+        return board.id
+
+
+class Hook:
+    def __init__(self) -> None:
+        self.calls: list[list[Reaction]] = []
+
+    def __call__(self, reactions: list[Reaction]) -> None:
+        self.calls.append(list(reactions))
+
+    @property
+    def ids(self) -> list[int | None]:
+        return [reaction.id for call in self.calls for reaction in call]
+
+
+async def with_writer(engine: Engine, hook: Hook, body: Callable[[Writer], Awaitable[T]]) -> T:
+    writer = Writer(engine, score, hook)
+    task = asyncio.create_task(writer.run())
+    try:
+        return await body(writer)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def rows(db_path: Path, where: str = "1", *args: object) -> list[tuple[Any, ...]]:
+    """Read through a fresh sqlite3 connection: what another process would see."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        return conn.execute(
+            f"SELECT id, text, external_id, label FROM reaction WHERE {where} ORDER BY id",  # noqa: S608
+            args,
+        ).fetchall()
+
+
+def test_concurrent_submissions_share_commits(engine: Engine, board_id: int) -> None:
+    async def body(writer: Writer) -> list[Stored]:
+        drafts = [Draft(board_id, "api", text=f"great talk {n}") for n in range(200)]
+        return await asyncio.gather(*(writer.submit(draft) for draft in drafts))
+
+    hook = Hook()
+    results = run(with_writer(engine, hook, body))
+    assert all(result.created for result in results)
+    assert len(hook.ids) == 200
+    assert sum(len(call) for call in hook.calls) == 200
+    assert len(hook.calls) < 200
+
+
+def test_writer_counts_batches_and_commits(engine: Engine, board_id: int) -> None:
+    async def body(writer: Writer) -> tuple[int, int]:
+        await asyncio.gather(*(writer.submit(Draft(board_id, "api", text="ok")) for _ in range(50)))
+        return writer.batches, writer.committed
+
+    batches, committed = run(with_writer(engine, Hook(), body))
+    assert committed == 50
+    assert 1 <= batches < 50
+
+
+def test_an_acknowledged_reaction_is_readable_from_a_new_connection(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def one(writer: Writer, n: int) -> None:
+        stored = await writer.submit(Draft(board_id, "api", external_id=f"c{n}", text=f"msg {n}"))
+        assert rows(db_path, "id = ?", stored.reaction.id) == [
+            (stored.reaction.id, f"msg {n}", f"c{n}", stored.reaction.label)
+        ]
+
+    async def body(writer: Writer) -> None:
+        await asyncio.gather(*(one(writer, n) for n in range(60)))
+
+    run(with_writer(engine, Hook(), body))
+    fresh = make_engine(f"sqlite:///{db_path}")
+    try:
+        with Session(fresh) as session:
+            assert session.get(Reaction, 1) is not None
+    finally:
+        fresh.dispose()
+    assert len(rows(db_path)) == 60
+
+
+def test_stored_reactions_are_scored(engine: Engine, board_id: int, db_path: Path) -> None:
+    async def body(writer: Writer) -> list[Stored]:
+        return [
+            await writer.submit(Draft(board_id, "api", text="what a brilliant, wonderful talk")),
+            await writer.submit(Draft(board_id, "api", text="this is terrible and boring")),
+        ]
+
+    good, bad = run(with_writer(engine, Hook(), body))
+    assert good.reaction.label == "positive"
+    assert good.reaction.score > 0
+    assert bad.reaction.label == "negative"
+    assert bad.reaction.score < 0
+    assert good.reaction.lang == "en"
+    assert [row[3] for row in rows(db_path)] == ["positive", "negative"]
+
+
+def test_a_duplicate_in_a_later_batch_returns_the_original(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body(writer: Writer) -> tuple[Stored, Stored]:
+        first = await writer.submit(Draft(board_id, "api", external_id="x1", text="first"))
+        retry = await writer.submit(Draft(board_id, "api", external_id="x1", text="retry"))
+        return first, retry
+
+    hook = Hook()
+    first, retry = run(with_writer(engine, hook, body))
+    assert first.created
+    assert not retry.created
+    assert retry.reaction.id == first.reaction.id
+    assert retry.reaction.text == "first"
+    assert hook.ids == [first.reaction.id]
+    assert rows(db_path) == [(first.reaction.id, "first", "x1", first.reaction.label)]
+
+
+def test_a_duplicate_in_the_same_batch_returns_the_original(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body(writer: Writer) -> list[Stored]:
+        drafts = [Draft(board_id, "api", external_id="same", text=f"try {n}") for n in range(5)]
+        return await asyncio.gather(*(writer.submit(draft) for draft in drafts))
+
+    hook = Hook()
+    results = run(with_writer(engine, hook, body))
+    assert [result.created for result in results] == [True, False, False, False, False]
+    assert {result.reaction.id for result in results} == {results[0].reaction.id}
+    assert len(hook.ids) == 1
+    assert len(rows(db_path)) == 1
+
+
+def test_a_duplicate_survives_a_restart_of_the_writer(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def first(writer: Writer) -> Stored:
+        return await writer.submit(Draft(board_id, "api", external_id="r", text="before"))
+
+    async def second(writer: Writer) -> Stored:
+        return await writer.submit(Draft(board_id, "api", external_id="r", text="after"))
+
+    original = run(with_writer(engine, Hook(), first))
+    again = run(with_writer(engine, Hook(), second))
+    assert not again.created
+    assert again.reaction.id == original.reaction.id
+    assert len(rows(db_path)) == 1
+
+
+def test_the_same_external_id_from_another_source_or_board_is_not_a_duplicate(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    with Session(engine) as session:
+        other = Board(slug="other", title="Other", join_code="FGHJK", token_hash=hash_token("u"))
+        session.add(other)
+        session.commit()
+        assert other.id is not None
+        other_id = other.id
+
+    async def body(writer: Writer) -> list[Stored]:
+        return [
+            await writer.submit(Draft(board_id, "api", external_id="42", text="a")),
+            await writer.submit(Draft(board_id, "slack", external_id="42", text="b")),
+            await writer.submit(Draft(other_id, "api", external_id="42", text="c")),
+        ]
+
+    results = run(with_writer(engine, Hook(), body))
+    assert all(result.created for result in results)
+    assert len(rows(db_path)) == 3
+
+
+def test_drafts_without_external_id_are_never_deduplicated(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body(writer: Writer) -> list[Stored]:
+        same = [writer.submit(Draft(board_id, "form", text="same words")) for _ in range(5)]
+        results = await asyncio.gather(*same)
+        results.append(await writer.submit(Draft(board_id, "form", text="same words")))
+        return results
+
+    results = run(with_writer(engine, Hook(), body))
+    assert all(result.created for result in results)
+    assert len({result.reaction.id for result in results}) == 6
+    assert len(rows(db_path)) == 6
+
+
+def test_ids_are_unique_and_increasing_across_batches_and_restarts(
+    engine: Engine, board_id: int
+) -> None:
+    async def body(writer: Writer) -> list[int]:
+        ids: list[int] = []
+        for _ in range(3):
+            batch = await asyncio.gather(
+                *(writer.submit(Draft(board_id, "api", text="x")) for _ in range(20))
+            )
+            ids += [stored.reaction.id for stored in batch if stored.reaction.id is not None]
+        return ids
+
+    first = run(with_writer(engine, Hook(), body))
+    second = run(with_writer(engine, Hook(), body))
+    ids = first + second
+    assert len(ids) == 120
+    assert len(set(ids)) == 120
+    assert ids == sorted(ids)
+
+
+def test_the_commit_hook_gets_only_created_reactions(engine: Engine, board_id: int) -> None:
+    async def body(writer: Writer) -> list[Stored]:
+        first = await writer.submit(Draft(board_id, "api", external_id="a", text="one"))
+        mixed = await asyncio.gather(
+            writer.submit(Draft(board_id, "api", external_id="a", text="again")),
+            writer.submit(Draft(board_id, "api", external_id="b", text="two")),
+            writer.submit(Draft(board_id, "api", text="three")),
+        )
+        return [first, *mixed]
+
+    hook = Hook()
+    results = run(with_writer(engine, hook, body))
+    created = [r.reaction.id for r in results if r.created]
+    assert hook.ids == created
+    assert len(created) == 3
+    assert all(reaction.text != "again" for call in hook.calls for reaction in call)
+
+
+def test_a_failing_commit_hook_does_not_fail_the_stored_reactions(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    def broken(_: list[Reaction]) -> None:
+        raise RuntimeError("live view bug")
+
+    async def body() -> Stored:
+        writer = Writer(engine, score, broken)
+        task = asyncio.create_task(writer.run())
+        try:
+            return await writer.submit(Draft(board_id, "api", text="still stored"))
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    stored = run(body())
+    assert stored.created
+    assert rows(db_path, "id = ?", stored.reaction.id)[0][1] == "still stored"
+
+
+def test_a_draft_for_a_missing_board_fails_alone(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body(writer: Writer) -> tuple[Stored | BaseException, ...]:
+        return await asyncio.gather(
+            writer.submit(Draft(board_id, "api", text="fine")),
+            writer.submit(Draft(9999, "api", text="no such board")),
+            writer.submit(Draft(board_id, "api", text="also fine")),
+            return_exceptions=True,
+        )
+
+    results = run(with_writer(engine, Hook(), body))
+    assert isinstance(results[1], Exception)
+    assert isinstance(results[0], Stored)
+    assert isinstance(results[2], Stored)
+    assert [row[1] for row in rows(db_path)] == ["fine", "also fine"]
+
+
+def test_queued_drafts_are_committed_when_the_writer_is_cancelled(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body() -> list[Stored]:
+        writer = Writer(engine, score, Hook())
+        task = asyncio.create_task(writer.run())
+        submits = [
+            asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"late {n}")))
+            for n in range(30)
+        ]
+        await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return await asyncio.wait_for(asyncio.gather(*submits), 5)
+
+    results = run(body())
+    assert all(result.created for result in results)
+    assert len(rows(db_path)) == 30
+
+
+def test_a_batch_in_flight_when_the_writer_is_cancelled_is_still_answered(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    scoring, release = threading.Event(), threading.Event()
+
+    def gated(text: str, emoji: str | None, langs: Sequence[str], tags: Sequence[str]) -> Scored:
+        scoring.set()
+        release.wait(5)
+        return score(text, emoji, langs, tags)
+
+    async def body() -> list[Stored]:
+        writer = Writer(engine, gated, Hook())
+        task = asyncio.create_task(writer.run())
+        first = [
+            asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"first {n}")))
+            for n in range(5)
+        ]
+        assert await asyncio.to_thread(scoring.wait, 5), "the first batch never started"
+        later = [
+            asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"later {n}")))
+            for n in range(5)
+        ]
+        await asyncio.sleep(0)
+        task.cancel()
+        release.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return await asyncio.wait_for(asyncio.gather(*first, *later), 2)
+
+    results = run(body())
+    assert len(results) == 10
+    assert all(result.created for result in results)
+    assert len(rows(db_path)) == 10
