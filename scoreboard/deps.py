@@ -12,7 +12,7 @@ from scoreboard.models import Board
 from scoreboard.services import Services
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -20,7 +20,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_board(slug: str, services: ServicesDep) -> Board:
+async def get_board(slug: str, services: ServicesDep) -> Board:
     board = services.boards.by_slug(slug)
     if board is None:
         raise HTTPException(404, f"no board with slug {slug!r}")
@@ -33,9 +33,9 @@ BoardDep = Annotated[Board, Depends(get_board)]
 DEVICE_COOKIE = "sb_device"
 
 
-def check_rate(request: Request) -> None:
+async def check_rate(request: Request) -> None:
     """429 with Retry-After when this device or address sends faster than allowed."""
-    services = get_services(request)
+    services = await get_services(request)
     keys = []
     device = request.cookies.get(DEVICE_COOKIE)
     if device:
@@ -66,7 +66,7 @@ def _check(token: str | None, board: Board | None, services: Services) -> None:
         raise HTTPException(403, "this token may not manage this board")
 
 
-def require_organiser(
+async def require_organiser(
     board: BoardDep,
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
@@ -83,7 +83,7 @@ def require_organiser(
 OrganiserDep = Annotated[Board, Depends(require_organiser)]
 
 
-def require_admin(
+async def require_admin(
     services: ServicesDep, authorization: Annotated[str | None, Header()] = None
 ) -> None:
     _check(bearer_token(authorization), None, services)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from scoreboard.boards import BoardError, create_board, start_segment, update_board
 from scoreboard.deps import AdminDep, BoardDep, OrganiserDep, RateLimited, ServicesDep
 from scoreboard.ingest import IngestError, draft_reaction
-from scoreboard.models import Reaction, iso
+from scoreboard.models import Board, Reaction, iso
 from scoreboard.schemas import (
     BoardCreate,
     BoardCreated,
@@ -22,6 +22,7 @@ from scoreboard.schemas import (
     ReactionOut,
 )
 from scoreboard.services import Services
+from scoreboard.writer import Stored
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -73,7 +74,7 @@ def create(spec: BoardCreate, services: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/boards/{slug}", summary="Read a board", response_model=BoardPublic, responses=ERRORS)
-def read(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
+async def read(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     """Public facts about a board (no secrets)."""
     return services.board_public(board)
 
@@ -130,7 +131,8 @@ async def react(
     return reaction_out(stored.reaction)
 
 
-async def store(services: Services, board: Any, body: ReactionIn, *, source: str) -> Any:
+async def store(services: Services, board: Board, body: ReactionIn, *, source: str) -> Stored:
+    """Validate and store one audience reaction; HTTP errors carry the reason."""
     try:
         draft = draft_reaction(
             board,
@@ -147,7 +149,7 @@ async def store(services: Services, board: Any, body: ReactionIn, *, source: str
 
 
 @router.get("/boards/{slug}/tally", summary="Read the live tally", responses=ERRORS)
-def tally(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
+async def tally(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     """The live state: the same body as the websocket snapshot."""
     assert board.id is not None
     return {"type": "snapshot", "seq": services.hub.seq(board.id), **services.snapshot(board.id)}

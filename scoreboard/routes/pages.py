@@ -101,7 +101,7 @@ async def phone_post(
     """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
     wants_json = "application/json" in accept
     try:
-        check_rate(request)
+        await check_rate(request)
         body = ReactionIn(
             text=text or None,
             emoji=emoji or None,
