@@ -1,0 +1,59 @@
+"""English word scoring: VADER (nltk-vader-sentiment, Apache-2.0) with talk-audience words."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Mapping
+from typing import Protocol
+
+from .english_words import BORROWED, NEUTRAL, SLANG
+
+_PRETTY = re.compile(r"\bpretty\s+([a-z]+)", re.IGNORECASE)
+"""'pretty boring' is an intensifier, where VADER would add the praise of 'pretty'."""
+_ALPHA = 15.0  # VADER's normalisation constant: compound = raw / sqrt(raw² + alpha)
+
+
+class Analyzer(Protocol):
+    """The part of a VADER analyzer that Scoreboard uses."""
+
+    @property
+    def lexicon(self) -> Mapping[str, float]: ...
+
+    def polarity_scores(self, text: str) -> dict[str, float]: ...
+
+
+@functools.cache
+def analyzer() -> Analyzer:
+    """VADER with the talk-audience corrections in its own (per-instance) lexicon."""
+    from vader import SentimentIntensityAnalyzer
+
+    extra = {**dict.fromkeys(NEUTRAL, 0.0), **BORROWED, **SLANG}
+    return SentimentIntensityAnalyzer(extra_lexicon=extra)
+
+
+def to_raw(compound: float) -> float:
+    """Invert VADER's normalisation, so that scores from several sources can be added."""
+    c = max(-0.9999, min(0.9999, compound))
+    return c * math.sqrt(_ALPHA) / math.sqrt(1.0 - c * c)
+
+
+def normalise(raw: float) -> float:
+    """VADER's normalisation of a summed valence into -1..1."""
+    return raw / math.sqrt(raw * raw + _ALPHA)
+
+
+def _pretty(match: re.Match[str], lexicon: Mapping[str, float]) -> str:
+    """Rewrite 'pretty' to VADER's booster 'quite' before a negative word."""
+    negative = lexicon.get(match.group(1).lower(), 0.0) < 0
+    return f"quite {match.group(1)}" if negative else match.group(0)
+
+
+def raw_valence(text: str) -> float:
+    """Summed valence of an English text (emoji already removed), in VADER units."""
+    if not text.strip():
+        return 0.0
+    vader = analyzer()
+    text = _PRETTY.sub(lambda m: _pretty(m, vader.lexicon), text)
+    return to_raw(vader.polarity_scores(text)["compound"])

@@ -1,0 +1,81 @@
+"""Pick the message's language among the board's languages (py3langid, restricted and cached)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+MIN_WORDS = 3
+"""Below this many words n-gram identification is unreliable; vote on known words instead."""
+MIN_LETTERS = 12
+
+# Frequent words that tell the two first-class languages apart in short feedback.
+_HINTS_EN = """
+the a an is was this that it's its great talk awesome amazing nice love loved thanks thank you
+good bad boring slides can't cant too fast slow what where when how why who please not no very
+really so much nailed sick fire insane wow of and for with are mind blown well done cool lol meh
+"""
+_HINTS_NL = """
+de het een is was dit dat niet geen echt heel erg vet leuk mooi goed gaaf tof top toppie saai
+slecht jammer wat waar wanneer hoe waarom wie graag te snel kan beter bedankt dank je jij ik en
+van voor met zijn zo lekker mwah kut balen wauw straf gedaan volgen geluid valt weg super chill
+onduidelijk
+"""
+HINTS: dict[str, frozenset[str]] = {
+    "en": frozenset(_HINTS_EN.split()),
+    "nl": frozenset(_HINTS_NL.split()),
+}
+_SHARED = HINTS["en"] & HINTS["nl"]
+
+
+@functools.cache
+def identifier(languages: tuple[str, ...]) -> Any | None:
+    """A py3langid identifier restricted to the supported languages among `languages`."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    known = [lang for lang in languages if lang in set(model.labels)]
+    if not known:
+        return None
+    model.set_languages(known)
+    return model
+
+
+def _vote(words: Sequence[str], languages: tuple[str, ...]) -> str | None:
+    """The language whose hint words occur most often; None on a tie or without hints."""
+    counts = {
+        lang: sum(w in HINTS[lang] and w not in _SHARED for w in words)
+        for lang in languages
+        if lang in HINTS
+    }
+    if not counts:
+        return None
+    best = max(counts.values())
+    winners = [lang for lang, n in counts.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+def detect(words: Sequence[str], languages: Sequence[str]) -> tuple[str | None, bool]:
+    """Language of a message among `languages` and whether the choice is reliable.
+
+    No words (emoji only, empty) gives (None, True). Short messages ("vet!", "super talk")
+    are decided by hint words, else by the identifier, and are marked unreliable so that the
+    caller may try the other languages' lexicons.
+    """
+    langs = tuple(dict.fromkeys(lang.lower() for lang in languages))
+    if not words or not langs:
+        return None, True
+    if len(langs) == 1:
+        return langs[0], True
+    voted = _vote(words, langs)
+    short = len(words) < MIN_WORDS or sum(len(w) for w in words) < MIN_LETTERS
+    if short and voted:
+        return voted, False
+    model = identifier(langs)
+    if model is None:
+        return voted or langs[0], False
+    lang = str(model.classify(" ".join(words))[0])
+    if lang not in langs:
+        return langs[0], False
+    return lang, not short

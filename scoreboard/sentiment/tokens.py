@@ -1,0 +1,47 @@
+"""Split a message into what can carry sentiment: plain text, emoji and emoticons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .emoji import EMOTICONS, split_emoji
+
+MAX_CHARS = 2000
+"""Longer messages are truncated: feedback is short and scoring must stay fast."""
+
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|nl|org|io|dev|be|net)\b\S*"
+)
+_TAG = re.compile(r"[#@][^\s#@]*")
+_EMOTICON = re.compile(
+    r"(?<![\w:;=<])(?:"
+    + "|".join(re.escape(e) for e in sorted(EMOTICONS, key=len, reverse=True))
+    + r")(?![\w)(/|\\])"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """A message taken apart: text for the word scorers (emoticons kept), emoji, words."""
+
+    text: str
+    emoji: tuple[str, ...]
+    emoticons: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+def split(text: str, ignore_tags: frozenset[str] = frozenset()) -> Parts:
+    """Take a raw message apart; hashtags, @mentions, URLs and the board's tags are dropped."""
+    text = _CONTROL.sub(" ", text[:MAX_CHARS])
+    text = _URL.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text, emoji = split_emoji(text)
+    emoticons = tuple(_EMOTICON.findall(text))
+    if ignore_tags:
+        text = _WORD.sub(lambda m: " " if m.group().lower() in ignore_tags else m.group(), text)
+    bare = _EMOTICON.sub(" ", text) if emoticons else text  # the D of :D is no word
+    words = tuple(w.lower() for w in _WORD.findall(bare))
+    return Parts(text=text, emoji=emoji, emoticons=emoticons, words=words)

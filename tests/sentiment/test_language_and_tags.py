@@ -1,0 +1,45 @@
+"""Language choice among the board's languages; hashtags, mentions and URLs never count."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoreboard.sentiment import score
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("what a great talk, thanks for sharing", "en"),
+        ("wat een mooie presentatie, bedankt", "nl"),
+        ("echt vet", "nl"),
+        ("super talk", "en"),
+    ],
+)
+def test_language_is_detected_among_english_and_dutch(text: str, lang: str) -> None:
+    assert score(text).lang == lang
+
+
+@pytest.mark.parametrize("text", ["wat een mooie presentatie", "great talk", "👏", ""])
+def test_language_is_restricted_to_the_board_languages(text: str) -> None:
+    assert score(text, languages=("en",)).lang in {"en", None}
+
+
+def test_mixed_dutch_and_english_still_scores() -> None:
+    assert score("echt een awesome demo").label == "positive"
+    assert score("great talk maar veel te snel").label == "negative"
+
+
+def test_hashtags_and_mentions_do_not_count_as_words() -> None:
+    assert score("#fail @terrible").label == "neutral"
+    assert score("#fail @terrible").lang is None
+    assert score("great talk #fail").label == "positive"
+
+
+def test_board_hashtag_is_ignored_even_without_hash() -> None:
+    assert score("#SadConf", ignore_tags=("sadconf",)).label == "neutral"
+    assert score("sadconf", ignore_tags=("SadConf",)) == score("")
+
+
+def test_urls_do_not_count() -> None:
+    assert score("https://example.com/awful-terrible-bad").label == "neutral"
