@@ -8,6 +8,7 @@ from scoreboard.codes import hash_token, new_token, token_matches
 from scoreboard.models import Board, Meta
 
 ADMIN_KEY = "admin_token_sha256"
+SECRET_KEY = "device_hash_key"
 
 
 def ensure_admin_token(session: Session, configured: str | None) -> tuple[str, str | None]:
@@ -41,3 +42,14 @@ def may_organise(token: str, board: Board | None, admin_hash: str) -> bool:
     is_admin = token_matches(token, admin_hash)
     is_organiser = token_matches(token, board.token_hash) if board else False
     return is_admin | is_organiser
+
+
+def ensure_server_secret(session: Session) -> str:
+    """The key for device pseudonyms, made once per database."""
+    stored = session.get(Meta, SECRET_KEY)
+    if stored is not None:
+        return stored.value
+    secret = new_token()
+    session.add(Meta(key=SECRET_KEY, value=secret))
+    session.commit()
+    return secret

@@ -1,4 +1,5 @@
-"""The `scoreboard` command: `serve` runs everything; `reset-token` recovers a board."""
+"""The `scoreboard` command: `serve` runs everything; `reset-token` recovers a board;
+`export` writes a board's reactions to a file without the server running."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from scoreboard import exports
 from scoreboard.boards import create_board, reset_token
 from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board
@@ -47,7 +50,25 @@ def _parser() -> argparse.ArgumentParser:
     reset = commands.add_parser("reset-token", help="print a new organiser token for a board")
     reset.add_argument("slug")
     reset.add_argument("--database-url", dest="database_url", default=None)
+    _add_export(commands)
     return parser
+
+
+def _add_export(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a board's reactions to a CSV, JSON, NDJSON or Excel file",
+        description="The same export as GET /api/boards/SLUG/export.*, read straight from the "
+        "database; the server may be running or not.",
+    )
+    export.add_argument("slug")
+    export.add_argument("--format", choices=exports.FORMATS, default="csv")
+    export.add_argument("-o", "--output", required=True, help="file to write")
+    export.add_argument("--database-url", dest="database_url", default=None)
+    export.add_argument("--since", help="ISO 8601 time, inclusive")
+    export.add_argument("--until", help="ISO 8601 time, exclusive")
+    export.add_argument("--status", action="append", help="visible, held, hidden (repeatable)")
+    export.add_argument("--source", action="append", help="form, api, slack, ... (repeatable)")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -68,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "reset-token":
         return _reset_token(settings, args.slug)
+    if args.command == "export":
+        return _export(settings, args)
     return _serve(settings, args.title)
 
 
@@ -131,4 +154,33 @@ def _reset_token(settings: Settings, slug: str) -> int:
         token = reset_token(session, board)
     engine.dispose()
     print(token)
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """Writes to a temporary file beside the target, then renames: never a half file."""
+    try:
+        where = exports.parse_filter(args.since, args.until, args.status or (), args.source or ())
+    except exports.ExportError as error:
+        print(f"scoreboard: {error}", file=sys.stderr)
+        return 2
+    path = settings.database_path
+    if path is not None and not Path(path).exists():
+        print(f"scoreboard: no database at {path}", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            board = session.exec(select(Board).where(Board.slug == args.slug)).first()
+            if board is None or board.id is None:
+                print(f"scoreboard: no board with slug {args.slug!r}", file=sys.stderr)
+                return 1
+            header = exports.board_header(session, board, exports.utc_now(), where)
+        target = Path(args.output)
+        partial = target.with_name(f".{target.name}.partial")
+        with partial.open("wb") as out:
+            exports.write_export(out, args.format, engine, header, board.id, where)
+        partial.replace(target)
+    finally:
+        engine.dispose()
     return 0

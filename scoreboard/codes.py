@@ -39,5 +39,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def keyed_hash(secret: str, value: str) -> str:
+    """A short stable pseudonym for a device or address; not reversible without the key."""
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()[:24]
+
+
 def token_matches(token: str, token_hash: str) -> bool:
     return hmac.compare_digest(hash_token(token), token_hash)

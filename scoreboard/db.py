@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Column, Engine, Table, event
 from sqlmodel import SQLModel, create_engine
 
-from scoreboard import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from scoreboard import models, source_configs  # noqa: F401  (registers the tables)
 
 
 def make_engine(database_url: str) -> Engine:
@@ -41,4 +42,33 @@ def make_engine(database_url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
+    """Create missing tables, then add columns that newer versions brought.
+
+    SQLite cannot change a column, but it can add one; every column added after the
+    first release has a default, so an older database opens without a migration tool.
+    """
     SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            info = conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')
+            present = {row[1] for row in info}
+            for column in table.columns:
+                if column.name not in present:
+                    conn.exec_driver_sql(_add_column_sql(table, column, engine))
+
+
+def _add_column_sql(table: Table, column: Column[Any], engine: Engine) -> str:
+    """`ALTER TABLE … ADD COLUMN` with the model's own default as a SQL literal."""
+    kind = column.type.compile(dialect=engine.dialect)
+    model = next(m for m in SQLModel.__subclasses__() if getattr(m, "__table__", None) is table)
+    default = model.model_fields[column.name].get_default(call_default_factory=True)
+    if isinstance(default, bool):
+        literal = str(int(default))
+    elif isinstance(default, int | float):
+        literal = repr(default)
+    elif isinstance(default, str | list | dict):
+        text = default if isinstance(default, str) else json.dumps(default)
+        literal = "'" + text.replace("'", "''") + "'"
+    else:
+        literal = "NULL"
+    return f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind} DEFAULT {literal}'

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
+from scoreboard.filters import blocked, fold, hold_reason
 from scoreboard.models import Board
 from scoreboard.text import clean_name, clean_text
 from scoreboard.writer import Draft
@@ -40,8 +42,15 @@ def draft_reaction(
     external_id: str | None = None,
     posted_at: datetime | None = None,
     max_text_length: int = 500,
+    device: str | None = None,
+    bans: Collection[tuple[str, str]] = (),
 ) -> Draft:
-    """Validate one reaction for `board`; raises IngestError with a clear message."""
+    """Validate one reaction for `board` and decide its status.
+
+    Banned devices and authors are stored hidden (they are not told); a filter hit
+    or pre-moderation holds a comment for review; everything else is visible.
+    Raises IngestError with a clear message for what cannot be stored at all.
+    """
     if not board.open:
         raise IngestError("this board is closed for new reactions", status=403)
     cleaned = clean_text(text) if text else ""
@@ -53,17 +62,44 @@ def draft_reaction(
     if not cleaned and chosen is None:
         raise IngestError("send a comment, an emoji, or both; this reaction was empty")
     assert board.id is not None
+    name = clean_name(author) if author else None
+    status, flag = _decide(board, cleaned, name, device, bans)
     return Draft(
         board_id=board.id,
         source=source,
         external_id=external_id,
-        author=clean_name(author) if author else None,
+        author=name,
         text=cleaned or None,
         emoji=chosen,
-        # Pre-moderation holds words; a bare tap carries nothing to review.
-        status="held" if board.moderation == "pre" and cleaned else "visible",
+        status=status,
+        flag=flag,
+        device=device,
         segment=board.current_segment,
         posted_at=posted_at,
         languages=tuple(board.languages),
         ignore_tags=tuple(board.hashtags),
     )
+
+
+def _decide(
+    board: Board,
+    text: str,
+    author: str | None,
+    device: str | None,
+    bans: Collection[tuple[str, str]],
+) -> tuple[str, str | None]:
+    if (device and ("device", device) in bans) or (author and ("author", fold(author)) in bans):
+        return "hidden", "banned"
+    if author and blocked(author, board.blocklist):
+        return "held", "blocklist"
+    if not text:  # a bare tap carries nothing to review
+        return "visible", None
+    reason = hold_reason(
+        text,
+        custom=board.blocklist,
+        hold_links=board.hold_links,
+        hold_mentions=board.hold_mentions,
+    )
+    if reason:
+        return "held", reason
+    return ("held", "pre") if board.moderation == "pre" else ("visible", None)

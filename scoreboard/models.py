@@ -28,6 +28,9 @@ class Board(SQLModel, table=True):
     open: bool = Field(default=True)
     token_hash: str = Field(max_length=128)
     current_segment: str | None = Field(default=None, max_length=80)
+    blocklist: list[str] = Field(default_factory=list, sa_type=JSON)
+    hold_links: bool = True
+    hold_mentions: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -55,6 +58,8 @@ class Reaction(SQLModel, table=True):
     received_at: datetime = Field(default_factory=utcnow)
     posted_at: datetime | None = None
     segment: str | None = Field(default=None, max_length=80)
+    flag: str | None = Field(default=None, max_length=16)  # why a filter held it
+    device: str | None = Field(default=None, max_length=32)  # keyed hash, for bans
 
 
 class Segment(SQLModel, table=True):
@@ -64,6 +69,18 @@ class Segment(SQLModel, table=True):
     board_id: int = Field(foreign_key="board.id", index=True)
     label: str = Field(max_length=80)
     started_at: datetime = Field(default_factory=utcnow)
+
+
+class Ban(SQLModel, table=True):
+    """A device or an author whose reactions are stored hidden from now on."""
+
+    __table_args__ = (Index("ix_ban_unique", "board_id", "kind", "value", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    kind: str = Field(max_length=8)  # "device" or "author"
+    value: str = Field(max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Meta(SQLModel, table=True):

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from scoreboard.models import Reaction
+from scoreboard.filters import fold
+from scoreboard.models import Ban, Reaction
 
 STATUSES = ("visible", "held", "hidden")
 
@@ -86,3 +87,56 @@ def status_counts(session: Session, board_id: int) -> dict[str, int]:
     for status, count in session.exec(query):
         counts[status] = count
     return counts
+
+
+def load_bans(session: Session) -> dict[int, set[tuple[str, str]]]:
+    bans: dict[int, set[tuple[str, str]]] = {}
+    for ban in session.exec(select(Ban)):
+        bans.setdefault(ban.board_id, set()).add((ban.kind, ban.value))
+    return bans
+
+
+def ban_sender(
+    session: Session, board_id: int, reaction_id: int, kind: str
+) -> tuple[Ban, list[int]]:
+    """Ban the device or the author behind a reaction; returns the ban and the ids of
+    that sender's reactions that are still shown (the caller hides them)."""
+    reaction = session.get(Reaction, reaction_id)
+    if reaction is None or reaction.board_id != board_id:
+        raise ModerationError(f"no reaction {reaction_id} on this board")
+    value = (
+        reaction.device
+        if kind == "device"
+        else (fold(reaction.author) if reaction.author else None)
+    )
+    if not value:
+        raise ModerationError(f"reaction {reaction_id} has no {kind} to ban")
+    column = col(Reaction.device) if kind == "device" else col(Reaction.author)
+    query = select(Reaction).where(Reaction.board_id == board_id, Reaction.status != "hidden")
+    ids = [
+        r.id
+        for r in session.exec(query.where(column.is_not(None)))
+        if r.id is not None and (r.device if kind == "device" else fold(r.author or "")) == value
+    ]
+    ban = session.exec(
+        select(Ban).where(Ban.board_id == board_id, Ban.kind == kind, Ban.value == value)
+    ).first()
+    if ban is None:
+        ban = Ban(board_id=board_id, kind=kind, value=value)
+        session.add(ban)
+        session.commit()
+        session.refresh(ban)
+    return ban, ids
+
+
+def list_bans(session: Session, board_id: int) -> list[Ban]:
+    return list(session.exec(select(Ban).where(Ban.board_id == board_id).order_by(col(Ban.id))))
+
+
+def lift_ban(session: Session, board_id: int, ban_id: int) -> Ban | None:
+    ban = session.get(Ban, ban_id)
+    if ban is None or ban.board_id != board_id:
+        return None
+    session.delete(ban)
+    session.commit()
+    return ban

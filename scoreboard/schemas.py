@@ -71,6 +71,29 @@ class BoardUpdate(_BoardSettings):
 
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     open: bool | None = None
+    blocklist: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=500)]
+        | None
+    ) = Field(
+        None,
+        description="Extra words that hold a message; `word*` also matches words starting with it.",
+    )
+    hold_links: bool | None = Field(None, description="Hold messages with links for review.")
+    hold_mentions: bool | None = Field(None, description="Hold messages with @mentions for review.")
+
+    @field_validator("blocklist")
+    @classmethod
+    def _words(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        words = []
+        for raw in value:
+            word = raw.strip().lower()
+            if not re.fullmatch(r"[^\s*]+\*?", word):
+                raise ValueError(f"{raw!r}: one word per entry, optionally ending in *")
+            if word not in words:
+                words.append(word)
+        return words
 
 
 class BoardPublic(BaseModel):
@@ -86,6 +109,27 @@ class BoardPublic(BaseModel):
     segment: str | None
     join_url: str
     screen_url: str
+
+
+class BoardSettings(BoardPublic):
+    """What the organiser sees: the public facts plus the moderation settings."""
+
+    blocklist: list[str]
+    hold_links: bool
+    hold_mentions: bool
+
+
+class BanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reaction_id: int = Field(description="A reaction of the sender to ban.")
+    kind: Literal["device", "author"] = "device"
+
+
+class BanOut(BaseModel):
+    id: int
+    kind: str
+    hidden: list[int] = Field(description="Ids of the sender's reactions hidden by this ban.")
 
 
 class BoardCreated(BoardPublic):

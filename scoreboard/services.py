@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from scoreboard import sentiment
-from scoreboard.auth import ensure_admin_token
+from scoreboard.auth import ensure_admin_token, ensure_server_secret
+from scoreboard.codes import keyed_hash
 from scoreboard.boards import BoardDirectory, load_boards
 from scoreboard.db import create_schema, make_engine
+from scoreboard.feeds import FeedManager
 from scoreboard.hub import Hub
 from scoreboard.models import Board, Reaction, reaction_public
-from scoreboard.moderation import Change
+from scoreboard.moderation import Change, load_bans
 from scoreboard.ratelimit import RateLimiter
 from scoreboard.settings import Settings
 from scoreboard.tally import Tallies
@@ -40,9 +42,12 @@ class Services:
     admin_hash: str
     base_url: str
     generated_admin_token: str | None = None
+    device_secret: str = ""
+    bans: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
     device_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     address_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    feeds: FeedManager = field(init=False)
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
@@ -53,6 +58,8 @@ class Services:
             configured = settings.admin_token.get_secret_value() if settings.admin_token else None
             admin_hash, generated = ensure_admin_token(session, configured)
             boards = BoardDirectory(load_boards(session))
+            device_secret = ensure_server_secret(session)
+            bans = load_bans(session)
         tallies = Tallies(recent_size=settings.recent_size)
         services: Services
         hub = Hub(
@@ -71,9 +78,12 @@ class Services:
             admin_hash=admin_hash,
             base_url=base_url(settings.host, settings.port, settings.public_url),
             generated_admin_token=generated,
+            device_secret=device_secret,
+            bans=bans,
             device_limiter=RateLimiter(settings.rate_limit, burst=10),
             address_limiter=RateLimiter(settings.rate_limit * 4, burst=40),
         )
+        services.feeds = FeedManager(services)
         services.rebuild_tallies()
         return services
 
@@ -91,8 +101,10 @@ class Services:
             asyncio.create_task(self.writer.run(), name="writer"),
             asyncio.create_task(self.hub.run(), name="hub"),
         ]
+        self.feeds.start()
 
     async def stop(self) -> None:
+        await self.feeds.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -128,6 +140,11 @@ class Services:
             tally.pinned = None
         self.hub.changed(board_id)
 
+    def device_for(self, cookie: str | None, address: str | None) -> str:
+        """A pseudonym for the sender: the phone's cookie, else its network address."""
+        raw = f"cookie:{cookie}" if cookie else f"address:{address or 'unknown'}"
+        return keyed_hash(self.device_secret, raw)
+
     # -- what pages and sockets show --
 
     def board_public(self, board: Board) -> dict[str, Any]:
@@ -144,6 +161,14 @@ class Services:
             "segment": board.current_segment,
             "join_url": f"{self.base_url}/j/{board.join_code}",
             "screen_url": f"{self.base_url}/b/{board.slug}/screen",
+        }
+
+    def board_settings(self, board: Board) -> dict[str, Any]:
+        return {
+            **self.board_public(board),
+            "blocklist": board.blocklist,
+            "hold_links": board.hold_links,
+            "hold_mentions": board.hold_mentions,
         }
 
     def snapshot(self, board_id: int) -> dict[str, Any]:

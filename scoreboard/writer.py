@@ -57,6 +57,8 @@ class Draft:
     posted_at: datetime | None = None
     languages: Sequence[str] = ("en", "nl")
     ignore_tags: Sequence[str] = ()
+    flag: str | None = None
+    device: str | None = None
     received_at: datetime = field(default_factory=utcnow)
 
     @property
@@ -220,4 +222,6 @@ class Writer:
             received_at=draft.received_at,
             posted_at=draft.posted_at,
             segment=draft.segment,
+            flag=draft.flag,
+            device=draft.device,
         )

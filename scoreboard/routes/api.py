@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Response
+from fastapi import APIRouter, Body, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from scoreboard.boards import BoardError, create_board, start_segment, update_board
-from scoreboard.deps import AdminDep, BoardDep, OrganiserDep, RateLimited, ServicesDep
+from scoreboard.deps import (
+    DEVICE_COOKIE,
+    AdminDep,
+    BoardDep,
+    OrganiserDep,
+    RateLimited,
+    ServicesDep,
+)
 from scoreboard.ingest import IngestError, draft_reaction
 from scoreboard.models import Board, Reaction, iso
 from scoreboard.schemas import (
     BoardCreate,
     BoardCreated,
     BoardPublic,
+    BoardSettings,
     BoardUpdate,
     ErrorBody,
     ReactionIn,
@@ -79,11 +87,22 @@ async def read(board: BoardDep, services: ServicesDep) -> dict[str, Any]:
     return services.board_public(board)
 
 
+@router.get(
+    "/boards/{slug}/settings",
+    summary="Read a board's settings",
+    response_model=BoardSettings,
+    responses=ERRORS,
+)
+async def settings(board: OrganiserDep, services: ServicesDep) -> dict[str, Any]:
+    """Everything the organiser may change, including the moderation settings."""
+    return services.board_settings(board)
+
+
 @router.patch(
-    "/boards/{slug}", summary="Change a board", response_model=BoardPublic, responses=ERRORS
+    "/boards/{slug}", summary="Change a board", response_model=BoardSettings, responses=ERRORS
 )
 def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> dict[str, Any]:
-    """Change a board's settings (organiser)."""
+    """Change a board's settings (organiser); screens resync at once."""
     with Session(services.engine) as session:
         session.add(board)
         try:
@@ -93,7 +112,8 @@ def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> 
     services.boards.put(board)
     assert board.id is not None
     services.hub.changed(board.id, resync=True)
-    return services.board_public(board)
+    services.feeds.reconfigure(board.id)
+    return services.board_settings(board)
 
 
 @router.post(
@@ -122,17 +142,22 @@ async def react(
     board: BoardDep,
     body: Annotated[ReactionIn, Body()],
     services: ServicesDep,
+    request: Request,
     response: Response,
 ) -> ReactionOut:
     """Send a reaction. 201 once it is stored on disk; 200 with the original on a retry."""
-    stored = await store(services, board, body, source="api")
+    stored = await store(services, board, body, request, source="api")
     if not stored.created:
         response.status_code = 200
     return reaction_out(stored.reaction)
 
 
-async def store(services: Services, board: Board, body: ReactionIn, *, source: str) -> Stored:
+async def store(
+    services: Services, board: Board, body: ReactionIn, request: Request, *, source: str
+) -> Stored:
     """Validate and store one audience reaction; HTTP errors carry the reason."""
+    assert board.id is not None
+    address = request.client.host if request.client else None
     try:
         draft = draft_reaction(
             board,
@@ -142,6 +167,8 @@ async def store(services: Services, board: Board, body: ReactionIn, *, source: s
             author=body.author,
             external_id=body.client_id,
             max_text_length=services.settings.max_text_length,
+            device=services.device_for(request.cookies.get(DEVICE_COOKIE), address),
+            bans=services.bans.get(board.id, set()),
         )
     except IngestError as error:
         raise HTTPException(error.status, str(error)) from error

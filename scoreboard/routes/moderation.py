@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, HTTPException, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from scoreboard.deps import OrganiserDep, ServicesDep
-from scoreboard.moderation import ModerationError, list_reactions, moderate, status_counts
+from scoreboard.models import iso
+from scoreboard.moderation import (
+    ModerationError,
+    ban_sender,
+    lift_ban,
+    list_bans,
+    list_reactions,
+    moderate,
+    status_counts,
+)
 from scoreboard.routes.api import ERRORS, reaction_out
-from scoreboard.schemas import ReactionOut, Status
+from scoreboard.schemas import BanIn, BanOut, ReactionOut, Status
 
 router = APIRouter(prefix="/api", tags=["moderation"])
 
@@ -26,6 +35,7 @@ class Decision(BaseModel):
 class ModeratedOut(ReactionOut):
     pinned: bool
     external_id: str | None
+    flag: str | None = Field(description="Why a filter held it: blocklist, link, mention, noise…")
 
 
 class ReactionPage(BaseModel):
@@ -39,6 +49,7 @@ def _moderated(reaction: Any) -> ModeratedOut:
         **reaction_out(reaction).model_dump(),
         pinned=reaction.pinned,
         external_id=reaction.external_id,
+        flag=reaction.flag,
     )
 
 
@@ -88,3 +99,57 @@ def decide(
             raise HTTPException(404, str(error)) from error
     services.moderated(change)
     return _moderated(change.after)
+
+
+@router.post(
+    "/boards/{slug}/bans",
+    summary="Ban a sender",
+    status_code=201,
+    response_model=BanOut,
+    responses=ERRORS,
+)
+def ban(board: OrganiserDep, body: BanIn, services: ServicesDep) -> BanOut:
+    """Ban the device or the author behind a reaction: their shown reactions are hidden,
+    and what they send later is stored hidden (they are not told)."""
+    assert board.id is not None
+    with Session(services.engine, expire_on_commit=False) as session:
+        try:
+            made, shown = ban_sender(session, board.id, body.reaction_id, body.kind)
+        except ModerationError as error:
+            raise HTTPException(404, str(error)) from error
+        services.bans.setdefault(board.id, set()).add((made.kind, made.value))
+        for reaction_id in shown:
+            services.moderated(moderate(session, board.id, reaction_id, status="hidden"))
+    assert made.id is not None
+    return BanOut(id=made.id, kind=made.kind, hidden=shown)
+
+
+@router.get("/boards/{slug}/bans", summary="List bans", responses=ERRORS)
+def bans(board: OrganiserDep, services: ServicesDep) -> list[dict[str, Any]]:
+    """Bans on this board (device bans show no device value: it is a pseudonym)."""
+    assert board.id is not None
+    with Session(services.engine) as session:
+        found = list_bans(session, board.id)
+    return [
+        {
+            "id": b.id,
+            "kind": b.kind,
+            "value": b.value if b.kind == "author" else None,
+            "created_at": iso(b.created_at),
+        }
+        for b in found
+    ]
+
+
+@router.delete(
+    "/boards/{slug}/bans/{ban_id}", summary="Lift a ban", status_code=204, responses=ERRORS
+)
+def unban(board: OrganiserDep, ban_id: int, services: ServicesDep) -> Response:
+    """Lift a ban; reactions hidden by it stay hidden until restored one by one."""
+    assert board.id is not None
+    with Session(services.engine) as session:
+        lifted = lift_ban(session, board.id, ban_id)
+    if lifted is None:
+        raise HTTPException(404, f"no ban {ban_id} on this board")
+    services.bans.get(board.id, set()).discard((lifted.kind, lifted.value))
+    return Response(status_code=204)

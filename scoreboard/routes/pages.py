@@ -108,7 +108,7 @@ async def phone_post(
             author=author or None,
             client_id=client_id or None,
         )
-        stored = await store(services, board, body, source="form")
+        stored = await store(services, board, body, request, source="form")
     except (HTTPException, ValueError) as error:
         status = error.status_code if isinstance(error, HTTPException) else 422
         detail = error.detail if isinstance(error, HTTPException) else _first_error(error)

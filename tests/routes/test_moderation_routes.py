@@ -120,3 +120,79 @@ def test_organiser_page_is_served(client: TestClient, board: NewBoard) -> None:
     assert page.status_code == 200
     assert 'id="token"' in page.text
     assert "/static/js/admin.js" in page.text
+
+
+def test_a_curse_is_held_for_review_and_never_shown(client: TestClient, board: NewBoard) -> None:
+    held = _post(client, board, text="what a k@nkerzooi")
+    assert held["status"] == "held"
+    assert "zooi" not in str(_tally(client, board))
+    listing = client.get(f"/api/boards/{board.slug}/reactions", headers=board.auth).json()
+    assert listing["items"][0]["flag"] == "blocklist"
+
+
+def test_board_settings_change_the_filters(client: TestClient, board: NewBoard) -> None:
+    url = f"/api/boards/{board.slug}"
+    assert client.get(f"{url}/settings").status_code == 401
+    changed = client.patch(
+        url,
+        json={"blocklist": ["Competitor*"], "hold_links": False, "hold_mentions": True},
+        headers=board.auth,
+    )
+    assert changed.status_code == 200
+    assert changed.json()["blocklist"] == ["competitor*"]
+    assert "blocklist" not in client.get(url).json()
+    assert _post(client, board, text="CompetitorCorp is better")["status"] == "held"
+    assert _post(client, board, text="slides at example.org")["status"] == "visible"
+    assert _post(client, board, text="@anna great question")["status"] == "held"
+    bad = client.patch(url, json={"blocklist": ["two words"]}, headers=board.auth)
+    assert bad.status_code == 422
+
+
+def test_banning_a_device_hides_its_reactions_now_and_later(
+    client: TestClient, board: NewBoard
+) -> None:
+    client.get(f"/b/{board.slug}")  # the phone page gives this client a device cookie
+    troll = _post(client, board, text="first troll message")
+    client.cookies.clear()
+    client.get(f"/b/{board.slug}")
+    other = _post(client, board, text="a fair question")
+    response = client.post(
+        f"/api/boards/{board.slug}/bans",
+        json={"reaction_id": troll["id"], "kind": "device"},
+        headers=board.auth,
+    )
+    assert response.status_code == 201
+    assert response.json()["hidden"] == [troll["id"]]
+    snapshot = _tally(client, board)
+    assert [item["id"] for item in snapshot["recent"]] == [other["id"]]  # type: ignore[attr-defined]
+    bans = client.get(f"/api/boards/{board.slug}/bans", headers=board.auth).json()
+    assert [(b["kind"], b["value"]) for b in bans] == [("device", None)]
+
+
+def test_a_banned_author_is_stored_hidden_without_being_told(
+    client: TestClient, board: NewBoard
+) -> None:
+    first = _post(client, board, text="spam spam", author="Spammer")
+    client.post(
+        f"/api/boards/{board.slug}/bans",
+        json={"reaction_id": first["id"], "kind": "author"},
+        headers=board.auth,
+    )
+    later = client.post(
+        f"/api/boards/{board.slug}/reactions", json={"text": "more spam", "author": "SPAMMER"}
+    )
+    assert later.status_code == 201
+    assert later.json()["status"] == "hidden"
+    assert _tally(client, board)["tally"]["total"] == 0  # type: ignore[index]
+    ban_id = client.get(f"/api/boards/{board.slug}/bans", headers=board.auth).json()[0]["id"]
+    lifted = client.delete(f"/api/boards/{board.slug}/bans/{ban_id}", headers=board.auth)
+    assert lifted.status_code == 204
+    again = _post(client, board, text="sorry, a real question", author="Spammer")
+    assert again["status"] == "visible"
+
+
+def test_banning_needs_the_organiser_token(client: TestClient, board: NewBoard) -> None:
+    reaction = _post(client, board, text="hi")
+    url = f"/api/boards/{board.slug}/bans"
+    assert client.post(url, json={"reaction_id": reaction["id"]}).status_code == 401
+    assert client.get(url).status_code == 401

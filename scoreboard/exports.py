@@ -1,0 +1,345 @@
+"""Everything out: reactions streamed from SQLite as CSV, JSON, NDJSON or XLSX, memory-flat."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import orjson
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import Engine, Select, select
+from sqlmodel import Session, col
+
+from scoreboard.models import Board, Reaction, Segment, as_utc, iso
+from scoreboard.moderation import STATUSES
+
+FIELDS = (
+    "id",
+    "received_at",
+    "posted_at",
+    "source",
+    "external_id",
+    "author",
+    "text",
+    "emoji",
+    "lang",
+    "label",
+    "score",
+    "status",
+    "segment",
+    "pinned",
+)
+CHUNK_ROWS = 1000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_COLUMNS = [getattr(Reaction, name) for name in FIELDS]
+
+
+class ExportError(ValueError):
+    """A filter we cannot apply, with a message for people."""
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which reactions an export holds; `since` is inclusive, `until` exclusive."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    statuses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "since": iso(self.since),
+            "until": iso(self.until),
+            "status": list(self.statuses),
+            "source": list(self.sources),
+        }
+
+
+def parse_filter(
+    since: str | None = None,
+    until: str | None = None,
+    status: Sequence[str] = (),
+    source: Sequence[str] = (),
+) -> ExportFilter:
+    """Build a filter from query or CLI values; raises ExportError on a bad one."""
+    statuses = _split(status)
+    unknown = sorted(set(statuses) - set(STATUSES))
+    if unknown:
+        raise ExportError(f"status {unknown[0]!r} is unknown; use {', '.join(STATUSES)}")
+    return ExportFilter(_moment("since", since), _moment("until", until), statuses, _split(source))
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    parts = (part.strip() for value in values for part in value.split(","))
+    return tuple(dict.fromkeys(part for part in parts if part))
+
+
+def _moment(name: str, value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ExportError(
+            f"{name}={value!r} is not an ISO 8601 time; use e.g. 2026-05-01T14:30:00Z"
+        ) from error
+    return as_utc(moment).astimezone(UTC)
+
+
+def query(board_id: int, where: ExportFilter) -> Select[Any]:
+    """The export's rows in id order (the order they were stored)."""
+    statement = select(*_COLUMNS).where(col(Reaction.board_id) == board_id)
+    if where.since:
+        statement = statement.where(col(Reaction.received_at) >= where.since)
+    if where.until:
+        statement = statement.where(col(Reaction.received_at) < where.until)
+    if where.statuses:
+        statement = statement.where(col(Reaction.status).in_(where.statuses))
+    if where.sources:
+        statement = statement.where(col(Reaction.source).in_(where.sources))
+    return statement.order_by(col(Reaction.id))
+
+
+def iter_rows(engine: Engine, board_id: int, where: ExportFilter) -> Iterator[dict[str, Any]]:
+    """Rows as plain dicts, fetched `CHUNK_ROWS` at a time from a streaming cursor."""
+    with Session(engine) as session:
+        result = session.execute(query(board_id, where).execution_options(yield_per=CHUNK_ROWS))
+        for values in result:
+            yield _record(values)
+
+
+def _record(values: Sequence[Any]) -> dict[str, Any]:
+    row = dict(zip(FIELDS, values, strict=True))
+    row["received_at"] = iso(row["received_at"])
+    row["posted_at"] = iso(row["posted_at"])
+    row["pinned"] = bool(row["pinned"])
+    return row
+
+
+def board_header(
+    session: Session, board: Board, exported_at: datetime, where: ExportFilter
+) -> dict[str, Any]:
+    """The board's public facts, its segments, and what this export holds."""
+    segments = session.execute(
+        select(Segment).where(col(Segment.board_id) == board.id).order_by(col(Segment.started_at))
+    )
+    return {
+        "slug": board.slug,
+        "title": board.title,
+        "join_code": board.join_code,
+        "hashtags": board.hashtags,
+        "moderation": board.moderation,
+        "reactions": board.reactions,
+        "languages": board.languages,
+        "created_at": iso(board.created_at),
+        "segments": [
+            {"label": s.label, "started_at": iso(s.started_at)} for s in segments.scalars()
+        ],
+        "exported_at": iso(exported_at),
+        "filter": where.describe(),
+    }
+
+
+# -- CSV --
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return safe_cell(value)
+    return value  # numbers stay numbers, negative scores included
+
+
+def csv_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """UTF-8 CSV with a BOM (so Excel reads the encoding) and a header, in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(FIELDS)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_value(row[name]) for name in FIELDS])
+        if count % CHUNK_ROWS == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+# -- JSON and NDJSON --
+
+
+def json_chunks(header: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`{"board": {...}, "reactions": [...]}` written a chunk of reactions at a time."""
+    yield b'{"board":' + orjson.dumps(header) + b',"reactions":['
+    batch: list[bytes] = []
+    first = True
+    for row in rows:
+        batch.append(orjson.dumps(row))
+        if len(batch) == CHUNK_ROWS:
+            yield (b"" if first else b",") + b",".join(batch)
+            batch, first = [], False
+    if batch:
+        yield (b"" if first else b",") + b",".join(batch)
+    yield b"]}\n"
+
+
+def ndjson_chunks(header: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """First line `{"board": {...}}`, then one reaction per line."""
+    yield orjson.dumps({"board": header}) + b"\n"
+    batch: list[bytes] = []
+    for row in rows:
+        batch.append(orjson.dumps(row) + b"\n")
+        if len(batch) == CHUNK_ROWS:
+            yield b"".join(batch)
+            batch = []
+    if batch:
+        yield b"".join(batch)
+
+
+# -- XLSX --
+
+
+@dataclass
+class _Group:
+    """Counts per status and the mean score of one slice of the export."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    score_total: float = 0.0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.statuses[row["status"]] += 1
+        self.score_total += row["score"]
+
+    @property
+    def count(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def mood(self) -> float:
+        return round(self.score_total / self.count, 3) if self.count else 0.0
+
+    def cells(self, label: str) -> list[Any]:
+        return [label, self.count, *(self.statuses[s] for s in STATUSES), self.mood]
+
+
+@dataclass
+class Summary:
+    """What the Summary and Timeline sheets need, gathered while the rows stream past."""
+
+    total: _Group = field(default_factory=_Group)
+    labels: Counter[str] = field(default_factory=Counter)
+    segments: dict[str, _Group] = field(default_factory=dict)
+    sources: dict[str, _Group] = field(default_factory=dict)
+    minutes: dict[str, _Group] = field(default_factory=dict)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.total.add(row)
+        self.labels[row["label"]] += 1
+        self.segments.setdefault(row["segment"] or "(no segment)", _Group()).add(row)
+        self.sources.setdefault(row["source"], _Group()).add(row)
+        self.minutes.setdefault(row["received_at"][:16], _Group()).add(row)
+
+
+_GROUP_HEADER = ["count", *STATUSES, "mean mood"]
+
+
+def write_xlsx(target: IO[bytes], header: dict[str, Any], rows: Iterable[dict[str, Any]]) -> None:
+    """Reactions, Summary and Timeline sheets, via openpyxl's write-only (streaming) mode."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Reactions")
+    sheet.append(list(FIELDS))
+    summary = Summary()
+    for row in rows:
+        summary.add(row)
+        sheet.append([_xlsx_value(name, row[name], sheet) for name in FIELDS])
+    _summary_sheet(book.create_sheet("Summary"), header, summary)
+    _timeline_sheet(book.create_sheet("Timeline"), summary)
+    book.save(target)
+
+
+def _xlsx_value(name: str, value: Any, sheet: Any) -> Any:
+    if value is None:
+        return None
+    if name in ("received_at", "posted_at"):
+        return datetime.fromisoformat(value).replace(tzinfo=None)  # Excel has no time zones
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"  # text, never a formula
+        return cell
+    return value
+
+
+def _summary_sheet(sheet: Any, header: dict[str, Any], summary: Summary) -> None:
+    sheet.append(["Board", header["title"]])
+    sheet.append(["Slug", header["slug"]])
+    sheet.append(["Exported at (UTC)", header["exported_at"]])
+    sheet.append(["Reactions", summary.total.count])
+    for status in STATUSES:
+        sheet.append([status.capitalize(), summary.total.statuses[status]])
+    for label in ("positive", "neutral", "negative"):
+        sheet.append([label.capitalize(), summary.labels[label]])
+    sheet.append(["Mean mood", summary.total.mood])
+    for title, groups in (("Segment", summary.segments), ("Source", summary.sources)):
+        sheet.append([])
+        sheet.append([title, *_GROUP_HEADER])
+        for label, group in groups.items():
+            sheet.append(group.cells(label))
+
+
+def _timeline_sheet(sheet: Any, summary: Summary) -> None:
+    sheet.append(["minute (UTC)", *_GROUP_HEADER])
+    for minute, group in sorted(summary.minutes.items()):
+        sheet.append(group.cells(minute))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+FORMATS = ("csv", "json", "ndjson", "xlsx")
+
+
+def write_export(
+    target: IO[bytes],
+    fmt: str,
+    engine: Engine,
+    header: dict[str, Any],
+    board_id: int,
+    where: ExportFilter,
+) -> None:
+    """One export to a binary file: the same bytes the HTTP endpoints stream."""
+    rows = iter_rows(engine, board_id, where)
+    if fmt == "xlsx":
+        write_xlsx(target, header, rows)
+        return
+    if fmt == "csv":
+        chunks: Iterable[bytes] = (chunk.encode() for chunk in csv_chunks(rows))
+    else:
+        chunks = (json_chunks if fmt == "json" else ndjson_chunks)(header, rows)
+    for chunk in chunks:
+        target.write(chunk)

@@ -1,0 +1,81 @@
+"""Automatic holds: blocklists that survive disguise, links, mentions, noise."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoreboard.filters import blocked, fold, hold_reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fuck this",
+        "FUCK this",
+        "fuuuuuck this",
+        "f.u.c.k this",
+        "what the f*ck",  # a separator inside the word
+        "sh1t talk",
+        "$hit talk",
+        "you are an a$$hole",
+        "fucking great",  # prefix entry: the curse starts the word
+        "kut demo",
+        "KUTdemo",
+        "wat een k@nkerzooi",
+        "Kánker op",
+        "tyfus saai",
+        "godverdomme zeg",
+        "klootzakken",
+    ],
+)
+def test_blocklist_hits_survive_case_diacritics_repeats_and_leetspeak(text: str) -> None:
+    assert hold_reason(text) == "blocklist"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "great assessment of the risks",
+        "Assassin's Creed demo",
+        "I love cocktails",
+        "homo sapiens",
+        "we negeren die waarschuwing",
+        "pesten is niet ok",
+        "Pakistan and Mongolië",
+        "sick demo",
+        "10/10 would attend again",
+    ],
+)
+def test_ordinary_words_that_contain_a_curse_are_not_held(text: str) -> None:
+    assert hold_reason(text) is None
+
+
+def test_board_list_adds_words_with_the_same_matching() -> None:
+    assert hold_reason("Buy CryptoCoin now", custom=["cryptocoin"]) == "blocklist"
+    assert hold_reason("the c-r-y-p-t-0-c-o-i-n", custom=["cryptocoin"]) == "blocklist"
+    assert hold_reason("competitors rule", custom=["competitor*"]) == "blocklist"
+    assert hold_reason("a competitive field", custom=["competitor*"]) is None
+
+
+def test_links_are_held_unless_the_board_allows_them() -> None:
+    assert hold_reason("slides at https://example.org/talk") == "link"
+    assert hold_reason("see spam-shop.com now") == "link"
+    assert hold_reason("see spam-shop.com now", hold_links=False) is None
+
+
+def test_mentions_are_held_only_when_the_board_asks() -> None:
+    assert hold_reason("@bob you were great") is None
+    assert hold_reason("@bob you were great", hold_mentions=True) == "mention"
+    assert hold_reason("mail me at anna@example", hold_mentions=True) is None
+
+
+def test_text_without_letters_or_emoji_is_noise() -> None:
+    assert hold_reason("!!!!!!") == "noise"
+    assert hold_reason("...") == "noise"
+    assert hold_reason("🔥🔥🔥") is None
+    assert hold_reason("10/10") is None
+
+
+def test_fold_removes_case_and_diacritics() -> None:
+    assert fold("Kánker ÉÉN") == "kanker een"
+    assert blocked("Ｆｕｃｋ")  # full-width letters fold too
