@@ -54,11 +54,13 @@ class Services:
         """Open the database and rebuild the in-memory state from it."""
         engine = make_engine(settings.database_url)
         create_schema(engine)
-        with Session(engine) as session:
+        # The boards outlive this session (they are the in-memory directory): keep
+        # their attributes loaded through the commits the first start makes.
+        with Session(engine, expire_on_commit=False) as session:
             configured = settings.admin_token.get_secret_value() if settings.admin_token else None
             admin_hash, generated = ensure_admin_token(session, configured)
-            boards = BoardDirectory(load_boards(session))
             device_secret = ensure_server_secret(session)
+            boards = BoardDirectory(load_boards(session))
             bans = load_bans(session)
         tallies = Tallies(recent_size=settings.recent_size)
         services: Services

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board
+from scoreboard.services import Services
+from scoreboard.settings import Settings
 
 
 def test_connections_use_wal_and_full_sync(tmp_path: Path) -> None:
@@ -20,8 +22,8 @@ def test_connections_use_wal_and_full_sync(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_an_older_database_gains_new_columns_with_their_defaults(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def _old_database(path: Path) -> None:
+    """A database as the first release wrote it: one board, fewer columns, no meta rows."""
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute(
             "CREATE TABLE board (id INTEGER PRIMARY KEY, slug VARCHAR(64) NOT NULL, "
@@ -37,6 +39,11 @@ def test_an_older_database_gains_new_columns_with_their_defaults(tmp_path: Path)
             "'2026-01-01 10:00:00')"
         )
         conn.commit()
+
+
+def test_an_older_database_gains_new_columns_with_their_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _old_database(path)
     engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
     with Session(engine) as session:
@@ -46,3 +53,16 @@ def test_an_older_database_gains_new_columns_with_their_defaults(tmp_path: Path)
     assert board.blocklist == []
     assert board.hold_links is True
     assert board.hold_mentions is False
+
+
+def test_the_server_opens_an_older_database_with_boards(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _old_database(path)
+    services = Services.open(Settings(database_url=f"sqlite:///{path}"))
+    try:
+        board = services.boards.by_slug("old")
+        assert board is not None
+        assert services.board_settings(board)["hold_links"] is True
+        assert services.tallies.for_board(1).as_dict()["total"] == 0
+    finally:
+        services.engine.dispose()

@@ -37,13 +37,16 @@ async function start() {
 }
 
 async function loadBoard() {
-  const board = await call(api);
+  const board = await call(`${api}/settings`);
   const form = $("settings");
   form.elements.title.value = board.title;
   form.elements.moderation.value = board.moderation;
   form.elements.ui_language.value = board.ui_language;
   form.elements.hashtags.value = board.hashtags.join(", ");
   form.elements.open.checked = board.open;
+  form.elements.blocklist.value = board.blocklist.join("\n");
+  form.elements.hold_links.checked = board.hold_links;
+  form.elements.hold_mentions.checked = board.hold_mentions;
   $("current-segment").textContent = board.segment ? `Now: ${board.segment}` : "";
   $("title").textContent = board.title;
 }
@@ -61,6 +64,9 @@ $("settings").addEventListener("submit", async (event) => {
         ui_language: form.elements.ui_language.value,
         hashtags,
         open: form.elements.open.checked,
+        blocklist: form.elements.blocklist.value.split(/\n+/).map((w) => w.trim()).filter(Boolean),
+        hold_links: form.elements.hold_links.checked,
+        hold_mentions: form.elements.hold_mentions.checked,
       }),
     });
     $("saved").textContent = "Saved.";
@@ -108,7 +114,8 @@ function row(item) {
   li.append(el("div", "item__text", [item.emoji, item.text].filter(Boolean).join(" ")));
   const when = new Date(item.received_at).toLocaleTimeString();
   const who = item.author ? `${item.author} · ` : "";
-  li.append(el("div", "item__meta", `${who}${item.source} · ${item.label} ${item.score} · ${item.lang || "-"} · ${when} · ${item.status}${item.pinned ? " · pinned" : ""}`));
+  const flag = item.flag ? ` (${item.flag})` : "";
+  li.append(el("div", "item__meta", `${who}${item.source} · ${item.label} ${item.score} · ${item.lang || "-"} · ${when} · ${item.status}${flag}${item.pinned ? " · pinned" : ""}`));
   const actions = el("div", "item__actions");
   const act = (label, change, secondary) => {
     const button = el("button", secondary ? "secondary" : "", label);
@@ -122,6 +129,18 @@ function row(item) {
   if (item.status !== "visible") act(item.status === "held" ? "Approve" : "Restore", { status: "visible" });
   if (item.status !== "hidden") act("Hide", { status: "hidden" }, true);
   act(item.pinned ? "Unpin" : "Pin", { pinned: !item.pinned }, true);
+  const ban = (label, kind) => {
+    const button = el("button", "secondary", label);
+    button.type = "button";
+    button.addEventListener("click", async () => {
+      if (!confirm(`${label}? Their shown messages are hidden and later ones stored hidden.`)) return;
+      await call(`${api}/bans`, { method: "POST", body: JSON.stringify({ reaction_id: item.id, kind }) });
+      refresh();
+    });
+    actions.append(button);
+  };
+  ban("Ban device", "device");
+  if (item.author) ban("Ban name", "author");
   li.append(actions);
   return li;
 }
