@@ -8,7 +8,7 @@ from scoreboard.codes import hash_token, new_token, token_matches
 from scoreboard.models import Board, Meta
 
 ADMIN_KEY = "admin_token_sha256"
-SECRET_KEY = "device_hash_key"
+DEVICE_KEY_ROW = "device_hash_key"  # the Meta row that holds the key, not the key
 
 
 def ensure_admin_token(session: Session, configured: str | None) -> tuple[str, str | None]:
@@ -46,10 +46,10 @@ def may_organise(token: str, board: Board | None, admin_hash: str) -> bool:
 
 def ensure_server_secret(session: Session) -> str:
     """The key for device pseudonyms, made once per database."""
-    stored = session.get(Meta, SECRET_KEY)
+    stored = session.get(Meta, DEVICE_KEY_ROW)
     if stored is not None:
         return stored.value
     secret = new_token()
-    session.add(Meta(key=SECRET_KEY, value=secret))
+    session.add(Meta(key=DEVICE_KEY_ROW, value=secret))
     session.commit()
     return secret

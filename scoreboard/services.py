@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from scoreboard import sentiment
 from scoreboard.auth import ensure_admin_token, ensure_server_secret
-from scoreboard.codes import keyed_hash
 from scoreboard.boards import BoardDirectory, load_boards
+from scoreboard.codes import keyed_hash
 from scoreboard.db import create_schema, make_engine
 from scoreboard.feeds import FeedManager
 from scoreboard.hub import Hub

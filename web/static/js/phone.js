@@ -63,10 +63,11 @@ const form = document.querySelector(".phone__form");
 form?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = form.elements.text.value.trim();
-  if (!text) return;
   const button = form.querySelector(".send");
-  button.disabled = true;
+  if (!text || button.getAttribute("aria-disabled") === "true") return;
+  // aria-disabled, not disabled: a disabled button drops the keyboard user's focus.
+  button.setAttribute("aria-disabled", "true");
   const ok = await send({ text, author: form.elements.author.value.trim() });
-  button.disabled = false;
+  button.removeAttribute("aria-disabled");
   if (ok) form.elements.text.value = "";
 });
