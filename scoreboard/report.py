@@ -28,7 +28,7 @@ MAX_BARS = 90
 NICE_BUCKET_MINUTES = (1, 2, 5, 10, 15, 20, 30, 60, 120, 240)
 CHART_WIDTH, CHART_HEIGHT = 720.0, 240.0
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 34.0, 8.0, 22.0, 26.0
-EMOJI_ROW, EMOJI_BAR_MAX = 34.0, 520.0
+EMOJI_ROW, EMOJI_BAR_MAX, EMOJI_WIDTH = 34.0, 290.0, 400.0
 NO_SEGMENT = "(no segment)"
 
 
@@ -168,6 +168,7 @@ class Report:
     timeline: TimelineChart | None
     emoji: list[EmojiBar]
     emoji_height: float
+    emoji_width: float
     segments: list[SegmentRow]
     sources: list[Share]
     words: list[Word]
@@ -289,6 +290,7 @@ def _assemble(
         timeline=chart,
         emoji=emoji,
         emoji_height=max(EMOJI_ROW, EMOJI_ROW * len(emoji)),
+        emoji_width=EMOJI_WIDTH,
         segments=segment_rows(gather.segments),
         sources=shares(gather.sources),
         words=word_cloud(gather.words),

@@ -13,13 +13,26 @@ let seq = null;
 let socket = null;
 let retry = 0;
 
+// `?replay=10`: replay the stored talk at 10x instead of showing the live board.
+const replaySpeed = new URLSearchParams(location.search).get("replay");
+let replayDone = false;
+
+function socketPath() {
+  const live = `/ws/boards/${encodeURIComponent(slug)}`;
+  return replaySpeed === null ? live : `${live}/replay?speed=${encodeURIComponent(replaySpeed)}`;
+}
+
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${scheme}://${location.host}/ws/boards/${encodeURIComponent(slug)}`);
+  socket = new WebSocket(`${scheme}://${location.host}${socketPath()}`);
   socket.onopen = () => { retry = 0; $("conn").hidden = true; };
   socket.onmessage = (event) => handle(JSON.parse(event.data));
-  socket.onclose = () => {
+  socket.onclose = (event) => {
     $("conn").hidden = false;
+    if (replaySpeed !== null && (replayDone || event.code >= 4000)) {
+      $("conn").textContent = replayDone ? "Replay finished" : `Replay refused: ${event.reason}`;
+      return; // a finished or refused replay is not a dropped connection: don't start over
+    }
     seq = null;
     const delay = Math.min(10000, 500 * 2 ** retry) * (0.75 + Math.random() * 0.5);
     retry += 1;
@@ -47,6 +60,8 @@ function handle(message) {
     message.added.forEach(addItem);
     updateEmpty();
     burst(message.bursts);
+  } else if (message.type === "replay_end") {
+    replayDone = true;
   }
 }
 
@@ -87,6 +102,7 @@ function renderTally(tally) {
     const counter = li.querySelector(".emoji__n");
     if (counter.textContent !== n) {
       counter.textContent = n;
+      li.classList.toggle("is-long", n.length > 3); // 1,000 taps still fit the panel
       li.classList.remove("is-bumped");
       void li.offsetWidth;
       li.classList.add("is-bumped");
@@ -133,11 +149,15 @@ function renderTimeline(points) {
 function renderWords(words) {
   const top = words.slice(0, 14);
   const most = Math.max(1, ...top.map((w) => w.count));
-  $("words").replaceChildren(...top.map((w) => {
+  const cloud = $("words");
+  cloud.replaceChildren(...top.map((w) => {
     const el = span("words__word", w.word);
     el.style.fontSize = `${Math.round(22 + 30 * Math.sqrt(w.count / most))}px`;
     return el;
   }));
+  // Rarest words last: drop those that would be cut off at the panel's edge.
+  const bottom = cloud.getBoundingClientRect().bottom;
+  while (cloud.lastElementChild?.getBoundingClientRect().bottom > bottom) cloud.lastElementChild.remove();
 }
 
 function renderPinned(pinned) {

@@ -1,0 +1,105 @@
+"""`scoreboard export` as users run it: a child process that writes what the HTTP export sends."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import NewBoard
+from tests.test_exports import seed_talk
+
+_EXPORTED_AT = re.compile(rb'"exported_at":"[^"]+"')
+
+
+def export(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SCOREBOARD_")}
+    return subprocess.run(
+        [sys.executable, "-m", "scoreboard", "export", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def _http(client: TestClient, board: NewBoard, name: str, **params: str) -> bytes:
+    response = client.get(f"/api/boards/{board.slug}/{name}", params=params, headers=board.auth)
+    assert response.status_code == 200
+    return response.content
+
+
+def _cli(board: NewBoard, db_url: str, tmp_path: Path, fmt: str, *extra: str) -> bytes:
+    target = tmp_path / f"out.{fmt}"
+    result = export(
+        board.slug, "--format", fmt, "-o", str(target), "--database-url", db_url, *extra
+    )
+    assert result.returncode == 0, result.stderr
+    return target.read_bytes()
+
+
+def _without_time(body: bytes) -> bytes:
+    return _EXPORTED_AT.sub(b'"exported_at":"T"', body, count=1)
+
+
+def test_cli_csv_is_byte_for_byte_the_http_csv(
+    client: TestClient, board: NewBoard, db_url: str, tmp_path: Path
+) -> None:
+    seed_talk(client, board)
+    assert _cli(board, db_url, tmp_path, "csv") == _http(client, board, "export.csv")
+
+
+def test_cli_json_equals_the_http_json_apart_from_the_export_time(
+    client: TestClient, board: NewBoard, db_url: str, tmp_path: Path
+) -> None:
+    seed_talk(client, board)
+    cli = _cli(board, db_url, tmp_path, "json")
+    assert _without_time(cli) == _without_time(_http(client, board, "export.json"))
+    assert len(json.loads(cli)["reactions"]) == 6
+
+
+def test_cli_filters_match_the_http_filters(
+    client: TestClient, board: NewBoard, db_url: str, tmp_path: Path
+) -> None:
+    seed_talk(client, board)
+    cli = _cli(board, db_url, tmp_path, "csv", "--status", "held", "--status", "hidden")
+    assert cli == _http(client, board, "export.csv", status="held,hidden")
+    assert cli.count(b"\r\n") == 3
+
+
+def test_cli_xlsx_opens_with_the_three_sheets(
+    client: TestClient, board: NewBoard, db_url: str, tmp_path: Path
+) -> None:
+    seed_talk(client, board)
+    book = openpyxl.load_workbook(io.BytesIO(_cli(board, db_url, tmp_path, "xlsx")))
+    assert book.sheetnames == ["Reactions", "Summary", "Timeline"]
+    assert book["Reactions"].max_row == 7
+
+
+@pytest.mark.usefixtures("client")
+def test_cli_export_explains_an_unknown_board_or_a_bad_filter(db_url: str, tmp_path: Path) -> None:
+    target = str(tmp_path / "x.csv")
+    unknown = export("nope", "-o", target, "--database-url", db_url)
+    assert unknown.returncode == 1
+    assert "no board with slug 'nope'" in unknown.stderr
+    bad = export("nope", "-o", target, "--database-url", db_url, "--since", "soon")
+    assert bad.returncode == 2
+    assert "ISO 8601" in bad.stderr
+    assert not Path(target).exists()
+
+
+def test_cli_export_does_not_create_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    result = export("talk", "-o", str(tmp_path / "x.csv"), "--database-url", f"sqlite:///{missing}")
+    assert result.returncode == 1
+    assert "no database" in result.stderr
+    assert not missing.exists()
