@@ -265,4 +265,24 @@ function showNetworkStatus(view) {
   line.textContent = `Follower: ${parts.join(" · ")}`;
 }
 
+// Downloads need the token header, so fetch the file and hand the browser a blob.
+for (const button of document.querySelectorAll("[data-export]")) {
+  button.addEventListener("click", async () => {
+    const format = button.dataset.export;
+    $("export-error").textContent = "";
+    const response = await fetch(`${api}/export.${format}`, {
+      headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}` },
+    });
+    if (!response.ok) {
+      $("export-error").textContent = `Export failed: HTTP ${response.status}`;
+      return;
+    }
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `${slug}-reactions.${format}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  });
+}
+
 if (sessionStorage.getItem(KEY)) start().catch(() => sessionStorage.removeItem(KEY));
