@@ -26,6 +26,9 @@ class RateLimiter:
         self._rate = per_minute / 60.0
         self._buckets: dict[str, _Bucket] = {}
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._buckets
+
     @property
     def enabled(self) -> bool:
         return self.per_minute > 0
