@@ -22,6 +22,7 @@ import orjson
 
 log = logging.getLogger(__name__)
 
+_CHANGED = '{"type":"changed"}'
 SnapshotSource = Callable[[int], dict[str, Any]]
 TallySource = Callable[[int], dict[str, Any]]
 
@@ -84,6 +85,8 @@ class _Channel:
     seq: int = 0
     dirty: bool = False
     subscribers: set[Subscriber] = field(default_factory=set)
+    organisers: set[Subscriber] = field(default_factory=set)
+    organiser_dirty: bool = False
     added: list[dict[str, Any]] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     bursts: Counter[str] = field(default_factory=Counter)
@@ -146,14 +149,26 @@ class Hub:
     # -- subscribers --
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, board_id: int) -> AsyncIterator[Subscriber]:
+    async def subscribe(
+        self, board_id: int, *, organiser: bool = False
+    ) -> AsyncIterator[Subscriber]:
+        """A public subscriber gets snapshot and ticks; an organiser gets a small
+        `{"type": "changed"}` whenever anything on the board changed, held messages
+        included, and fetches what it needs over the authenticated API."""
         subscriber = Subscriber(self, board_id, self._max_queue)
         channel = self._channel(board_id)
-        channel.subscribers.add(subscriber)
+        group = channel.organisers if organiser else channel.subscribers
+        if organiser:
+            subscriber.needs_snapshot = False
+            subscriber.offer(_CHANGED)
+        group.add(subscriber)
         try:
             yield subscriber
         finally:
-            channel.subscribers.discard(subscriber)
+            group.discard(subscriber)
+
+    def organiser_changed(self, board_id: int) -> None:
+        self._channel(board_id).organiser_dirty = True
 
     def subscriber_count(self, board_id: int) -> int:
         return len(self._channel(board_id).subscribers)
@@ -179,6 +194,10 @@ class Hub:
             if channel.dirty:
                 self._tick_channel(board_id, channel)
                 ticked += 1
+            if channel.organiser_dirty:
+                channel.organiser_dirty = False
+                for organiser in channel.organisers:
+                    organiser.offer(_CHANGED)
             self._drop_stalled(channel, now)
         return ticked
 
@@ -203,11 +222,12 @@ class Hub:
             subscriber.offer(message)
 
     def _drop_stalled(self, channel: _Channel, now: float) -> None:
-        for subscriber in list(channel.subscribers):
-            if subscriber.stalled(now, self._stall_seconds):
-                log.info("dropping a stalled subscriber of board %s", subscriber.board_id)
-                subscriber.close()
-                channel.subscribers.discard(subscriber)
+        for group in (channel.subscribers, channel.organisers):
+            for subscriber in list(group):
+                if subscriber.stalled(now, self._stall_seconds):
+                    log.info("dropping a stalled subscriber of board %s", subscriber.board_id)
+                    subscriber.close()
+                    group.discard(subscriber)
 
     async def run(self) -> None:
         """Tick forever at `tick_hz`; cancel to stop."""

@@ -140,3 +140,31 @@ def lift_ban(session: Session, board_id: int, ban_id: int) -> Ban | None:
     session.delete(ban)
     session.commit()
     return ban
+
+
+def status_stats(session: Session, board_id: int) -> dict[str, dict[str, float]]:
+    """Count, mood and labels per status: held and hidden sentiment, for organisers only."""
+    query = (
+        select(Reaction.status, Reaction.label, func.count(), func.sum(Reaction.score))
+        .where(Reaction.board_id == board_id)
+        .group_by(Reaction.status, Reaction.label)
+    )
+    stats: dict[str, dict[str, float]] = {}
+    for status, label, count, total in session.exec(query):
+        row = stats.setdefault(status, {"count": 0, "score_sum": 0.0})
+        row["count"] += count
+        row["score_sum"] += total or 0.0
+        row[label] = row.get(label, 0) + count
+    everything = {"count": 0, "score_sum": 0.0}
+    for row in stats.values():
+        everything["count"] += row["count"]
+        everything["score_sum"] += row["score_sum"]
+    stats["all"] = everything
+    return {
+        status: {
+            "count": row["count"],
+            "mood": round(row["score_sum"] / row["count"], 3) if row["count"] else 0.0,
+            **{label: row.get(label, 0) for label in ("positive", "neutral", "negative")},
+        }
+        for status, row in stats.items()
+    }

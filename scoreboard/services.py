@@ -118,6 +118,7 @@ class Services:
 
     def committed(self, reactions: list[Reaction]) -> None:
         for reaction in reactions:
+            self.hub.organiser_changed(reaction.board_id)
             if reaction.status != "visible":
                 continue
             self.tallies.for_board(reaction.board_id).apply(reaction)
@@ -141,6 +142,7 @@ class Services:
         if tally.pinned and tally.pinned["id"] in change.unpinned:
             tally.pinned = None
         self.hub.changed(board_id)
+        self.hub.organiser_changed(board_id)
 
     def device_for(self, cookie: str | None, address: str | None) -> str:
         """A pseudonym for the sender: the phone's cookie, else its network address."""

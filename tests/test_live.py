@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.conftest import LiveServer, NewBoard, make_board
@@ -252,3 +253,32 @@ def test_hiding_a_message_removes_it_from_screens_in_the_next_tick(
         ticks = ticks_until(ws, lambda tick: shown["id"] in tick["removed"])
     assert ticks[-1]["tally"]["total"] == 0
     assert "rude" not in json.dumps(ticks[-1])
+
+
+def test_organiser_socket_needs_the_token_in_its_first_message(
+    live_server: LiveServer, live_board: NewBoard
+) -> None:
+    url = f"{live_server.ws_url}/ws/boards/{live_board.slug}/organiser"
+    with connect(url, open_timeout=5) as ws:
+        ws.send(json.dumps({"type": "auth", "token": "wrong"}))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+def test_organiser_socket_announces_held_messages_that_screens_never_see(
+    live_server: LiveServer,
+) -> None:
+    with httpx.Client(base_url=live_server.url) as http:
+        board = make_board(http, title="Careful talk", moderation="pre")
+    url = f"{live_server.ws_url}/ws/boards/{board.slug}/organiser"
+    with subscribe(live_server, board.slug) as screen, connect(url, open_timeout=5) as organiser:
+        organiser.send(json.dumps({"type": "auth", "token": board.token}))
+        assert json.loads(organiser.recv(timeout=5)) == {"type": "changed"}
+        receive(screen)  # the snapshot
+        held = post(live_server, board.slug, text="a question to approve first").json()
+        assert held["status"] == "held"
+        assert json.loads(organiser.recv(timeout=5)) == {"type": "changed"}
+        with pytest.raises(TimeoutError):
+            receive(screen, timeout=0.5)

@@ -8,10 +8,12 @@ import contextlib
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from scoreboard.auth import may_organise
 from scoreboard.hub import Subscriber
 from scoreboard.services import Services
 
 router = APIRouter()
+AUTH_SECONDS = 10.0
 
 
 @router.websocket("/ws/boards/{slug}")
@@ -24,16 +26,47 @@ async def board_socket(websocket: WebSocket, slug: str) -> None:
         return
     await websocket.accept()
     async with services.hub.subscribe(board.id) as subscriber:
-        tasks = {
-            asyncio.create_task(_send(websocket, subscriber)),
-            asyncio.create_task(_receive(websocket, subscriber)),
-        }
-        _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in pending:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await task
+        await _pump(websocket, subscriber)
+
+
+async def _pump(websocket: WebSocket, subscriber: Subscriber) -> None:
+    """Send what the hub queues and read what the client says, until either side ends."""
+    tasks = {
+        asyncio.create_task(_send(websocket, subscriber)),
+        asyncio.create_task(_receive(websocket, subscriber)),
+    }
+    _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+            await task
+
+
+@router.websocket("/ws/boards/{slug}/organiser")
+async def organiser_socket(websocket: WebSocket, slug: str) -> None:
+    """`{"type": "changed"}` whenever anything changed on the board, held messages too.
+
+    The token comes in the first message, `{"type": "auth", "token": "..."}`, never in
+    the URL (URLs end up in logs).
+    """
+    services: Services = websocket.app.state.services
+    board = services.boards.by_slug(slug)
+    if board is None or board.id is None:
+        await websocket.close(code=4404, reason="no such board")
+        return
+    await websocket.accept()
+    try:
+        first = orjson.loads(await asyncio.wait_for(websocket.receive_text(), AUTH_SECONDS))
+    except (TimeoutError, orjson.JSONDecodeError, WebSocketDisconnect):
+        await websocket.close(code=4401, reason="send {type: auth, token} first")
+        return
+    token = first.get("token") if isinstance(first, dict) else None
+    if not isinstance(token, str) or not may_organise(token, board, services.admin_hash):
+        await websocket.close(code=4403, reason="this token may not manage this board")
+        return
+    async with services.hub.subscribe(board.id, organiser=True) as subscriber:
+        await _pump(websocket, subscriber)
 
 
 async def _send(websocket: WebSocket, subscriber: Subscriber) -> None:

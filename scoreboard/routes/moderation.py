@@ -18,6 +18,7 @@ from scoreboard.moderation import (
     list_reactions,
     moderate,
     status_counts,
+    status_stats,
 )
 from scoreboard.routes.api import ERRORS, reaction_out
 from scoreboard.schemas import BanIn, BanOut, ReactionOut, Status
@@ -75,6 +76,15 @@ def reactions(
     return ReactionPage(
         items=[_moderated(r) for r in items], next_before=next_before, counts=counts
     )
+
+
+@router.get("/boards/{slug}/stats", summary="Organiser statistics", responses=ERRORS)
+def stats(board: OrganiserDep, services: ServicesDep) -> dict[str, Any]:
+    """Count, mood and labels per status, held and hidden included (the public tally
+    counts only visible reactions)."""
+    assert board.id is not None
+    with Session(services.engine) as session:
+        return {"by_status": status_stats(session, board.id)}
 
 
 @router.patch(

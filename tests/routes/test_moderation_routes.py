@@ -196,3 +196,25 @@ def test_banning_needs_the_organiser_token(client: TestClient, board: NewBoard) 
     url = f"/api/boards/{board.slug}/bans"
     assert client.post(url, json={"reaction_id": reaction["id"]}).status_code == 401
     assert client.get(url).status_code == 401
+
+
+def test_organiser_statistics_count_held_and_hidden_sentiment(
+    client: TestClient, board: NewBoard
+) -> None:
+    _post(client, board, text="Brilliant, loved it")
+    hidden = _post(client, board, text="This is terrible and boring")
+    _post(client, board, text="see my-shop.com, great deals")  # held: a link
+    client.patch(
+        f"/api/boards/{board.slug}/reactions/{hidden['id']}",
+        json={"status": "hidden"},
+        headers=board.auth,
+    )
+    stats = client.get(f"/api/boards/{board.slug}/stats", headers=board.auth).json()["by_status"]
+    assert stats["visible"]["count"] == 1
+    assert stats["visible"]["positive"] == 1
+    assert stats["hidden"]["negative"] == 1
+    assert stats["hidden"]["mood"] < 0
+    assert stats["held"]["count"] == 1
+    assert stats["all"]["count"] == 3
+    public = _tally(client, board)["tally"]
+    assert public["total"] == 1  # type: ignore[index]

@@ -33,7 +33,29 @@ async function start() {
   $("login").hidden = true;
   $("panel").hidden = false;
   await loadBoard();
-  setInterval(() => refresh().catch(() => {}), 2000);
+  follow();
+  setInterval(() => refresh().catch(() => {}), 15000); // a safety net; the socket drives it
+}
+
+// Live: the server says "changed" (held messages included); we fetch at most twice a second.
+let pending = false;
+let retry = 0;
+function follow() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/boards/${encodeURIComponent(slug)}/organiser`);
+  socket.onopen = () => {
+    retry = 0;
+    socket.send(JSON.stringify({ type: "auth", token: sessionStorage.getItem(KEY) }));
+  };
+  socket.onmessage = () => {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => { pending = false; refresh().catch(() => {}); }, 500);
+  };
+  socket.onclose = (event) => {
+    if (event.code === 4403 || event.code === 4404) return;
+    setTimeout(follow, Math.min(10000, 500 * 2 ** retry++));
+  };
 }
 
 async function loadBoard() {
@@ -43,6 +65,8 @@ async function loadBoard() {
   form.elements.moderation.value = board.moderation;
   form.elements.ui_language.value = board.ui_language;
   form.elements.hashtags.value = board.hashtags.join(", ");
+  form.elements.reactions.value = board.reactions.join(" ");
+  for (const box of form.querySelectorAll("[name=languages]")) box.checked = board.languages.includes(box.value);
   form.elements.open.checked = board.open;
   form.elements.blocklist.value = board.blocklist.join("\n");
   form.elements.hold_links.checked = board.hold_links;
@@ -63,6 +87,8 @@ $("settings").addEventListener("submit", async (event) => {
         moderation: form.elements.moderation.value,
         ui_language: form.elements.ui_language.value,
         hashtags,
+        reactions: form.elements.reactions.value.split(/\s+/).filter(Boolean),
+        languages: [...form.querySelectorAll("[name=languages]:checked")].map((box) => box.value),
         open: form.elements.open.checked,
         blocklist: form.elements.blocklist.value.split(/\n+/).map((w) => w.trim()).filter(Boolean),
         hold_links: form.elements.hold_links.checked,
@@ -97,7 +123,9 @@ async function refresh() {
   const query = new URLSearchParams({ limit: "100" });
   if (filter) query.set("status", filter);
   const page = await call(`${api}/reactions?${query}`);
-  $("counts").textContent = `${page.counts.visible} visible · ${page.counts.held} held · ${page.counts.hidden} hidden`;
+  const stats = (await call(`${api}/stats`)).by_status;
+  const mood = (status) => (stats[status] ? ` (mood ${stats[status].mood.toFixed(2)})` : "");
+  $("counts").textContent = `${page.counts.visible} visible${mood("visible")} · ${page.counts.held} held${mood("held")} · ${page.counts.hidden} hidden${mood("hidden")}`;
   $("reactions").replaceChildren(...page.items.map(row));
   loadNetworks().catch(() => {});
 }
