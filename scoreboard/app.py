@@ -15,7 +15,17 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from scoreboard import __version__
-from scoreboard.routes import api, docs, exports, health, live, moderation, pages, sources
+from scoreboard.routes import (
+    api,
+    docs,
+    exports,
+    health,
+    live,
+    moderation,
+    organiser,
+    pages,
+    sources,
+)
 from scoreboard.security import Guard
 from scoreboard.services import Services
 from scoreboard.settings import Settings
@@ -70,7 +80,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     static = web_dir() / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/docs-assets", StaticFiles(directory=docs.assets_dir()), name="docs-assets")
-    for module in (api, moderation, exports, live, pages, docs, health, sources):
+    for module in (api, moderation, exports, live, pages, organiser, docs, health, sources):
         app.include_router(module.router)
     return app
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
+from scoreboard import sessions
 from scoreboard.auth import bearer_token, may_organise
 from scoreboard.models import Board
 from scoreboard.services import Services
@@ -69,14 +70,24 @@ def _check(token: str | None, board: Board | None, services: Services) -> None:
 async def require_organiser(
     board: BoardDep,
     services: ServicesDep,
+    request: Request,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Board:
-    """The board, when the caller holds its organiser token or the admin token.
+    """The board, when the caller holds its organiser token or the admin token, or the
+    organiser page's session cookie together with its CSRF token in `X-CSRF-Token`.
 
-    Only a bearer header counts (never a cookie), so no other site can make a
-    browser act for the organiser.
+    The cookie alone never counts, so no other site can make a browser act for the
+    organiser.
     """
-    _check(bearer_token(authorization), board, services)
+    token = bearer_token(authorization)
+    csrf = sessions.verify(
+        board, services.device_secret, request.cookies.get(sessions.cookie_name(board.slug))
+    )
+    if token is None and csrf is not None:
+        if not sessions.csrf_matches(request.headers.get("x-csrf-token"), csrf):
+            raise HTTPException(403, "missing or wrong X-CSRF-Token header for this session")
+        return board
+    _check(token, board, services)
     return board
 
 

@@ -48,7 +48,7 @@ class Guard:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", _csp(frameable))
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Referrer-Policy", "same-origin")
                 if not frameable:
                     headers.setdefault("X-Frame-Options", "DENY")
             await send(message)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 from starlette.websockets import WebSocketDisconnect
 
-from scoreboard import exports
+from scoreboard import exports, sessions
 from scoreboard.auth import bearer_token, may_organise
 from scoreboard.deps import BoardDep, OrganiserDep, ServicesDep
 from scoreboard.exports import ExportError, ExportFilter
@@ -173,6 +173,9 @@ def cookie_valid(board: Board, value: str | None, now: float | None = None) -> b
 
 def _may_read_report(request: Request, board: Board, services: Services) -> bool:
     token = bearer_token(request.headers.get("authorization"))
+    organiser = request.cookies.get(sessions.cookie_name(board.slug))
+    if token is None and sessions.verify(board, services.device_secret, organiser):
+        return True  # logged in on the organiser page (a GET: no CSRF token needed)
     if token is None:
         return cookie_valid(board, request.cookies.get(REPORT_COOKIE))
     if not may_organise(token, board, services.admin_hash):

@@ -8,8 +8,10 @@ import contextlib
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from scoreboard import sessions
 from scoreboard.auth import may_organise
 from scoreboard.hub import Subscriber
+from scoreboard.models import Board
 from scoreboard.services import Services
 
 router = APIRouter()
@@ -61,12 +63,25 @@ async def organiser_socket(websocket: WebSocket, slug: str) -> None:
     except (TimeoutError, orjson.JSONDecodeError, WebSocketDisconnect):
         await websocket.close(code=4401, reason="send {type: auth, token} first")
         return
-    token = first.get("token") if isinstance(first, dict) else None
-    if not isinstance(token, str) or not may_organise(token, board, services.admin_hash):
+    if not _organiser_allowed(first, websocket, board, services):
         await websocket.close(code=4403, reason="this token may not manage this board")
         return
     async with services.hub.subscribe(board.id, organiser=True) as subscriber:
         await _pump(websocket, subscriber)
+
+
+def _organiser_allowed(
+    first: object, websocket: WebSocket, board: Board, services: Services
+) -> bool:
+    """The first message holds the token (scripts) or the page session's CSRF token."""
+    if not isinstance(first, dict):
+        return False
+    token, csrf = first.get("token"), first.get("csrf")
+    if isinstance(token, str):
+        return may_organise(token, board, services.admin_hash)
+    cookie = websocket.cookies.get(sessions.cookie_name(board.slug))
+    expected = sessions.verify(board, services.device_secret, cookie)
+    return isinstance(csrf, str) and expected is not None and sessions.csrf_matches(csrf, expected)
 
 
 async def _send(websocket: WebSocket, subscriber: Subscriber) -> None:

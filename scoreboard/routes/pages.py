@@ -20,12 +20,14 @@ from scoreboard.services import Services
 router = APIRouter(include_in_schema=False)
 
 
-def _templates(request: Request) -> Jinja2Templates:
+def templates_of(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
 
-def _context(request: Request, services: Services, board: Board, **extra: Any) -> dict[str, Any]:
+def page_context(
+    request: Request, services: Services, board: Board, **extra: Any
+) -> dict[str, Any]:
     lang = pick_language(board.ui_language, request.headers.get("accept-language"))
     public = services.board_public(board)
     return {
@@ -46,7 +48,7 @@ def home(request: Request, services: ServicesDep) -> Response:
     if len(boards) == 1:
         return RedirectResponse(f"/b/{boards[0].slug}", status_code=303)
     lang = pick_language("auto", request.headers.get("accept-language"))
-    return _templates(request).TemplateResponse(
+    return templates_of(request).TemplateResponse(
         request, "join.html", {"t": STRINGS[lang], "lang": lang, "error": None}
     )
 
@@ -63,7 +65,7 @@ def join(code: str, request: Request, services: ServicesDep) -> Response:
     board = services.boards.by_join_code(code)
     if board is None:
         lang = pick_language("auto", request.headers.get("accept-language"))
-        return _templates(request).TemplateResponse(
+        return templates_of(request).TemplateResponse(
             request,
             "join.html",
             {"t": STRINGS[lang], "lang": lang, "error": code},
@@ -75,8 +77,8 @@ def join(code: str, request: Request, services: ServicesDep) -> Response:
 @router.get("/b/{slug}", response_class=HTMLResponse)
 def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 0) -> Response:
     """The audience's page: big emoji buttons and a comment box."""
-    context = _context(request, services, board, sent=bool(sent), error=None)
-    response = _templates(request).TemplateResponse(
+    context = page_context(request, services, board, sent=bool(sent), error=None)
+    response = templates_of(request).TemplateResponse(
         request, "phone.html", {**context, "client_id": uuid.uuid4().hex}
     )
     if not request.cookies.get(DEVICE_COOKIE):
@@ -115,8 +117,8 @@ async def phone_post(
         headers = error.headers if isinstance(error, HTTPException) else None
         if wants_json:
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-        context = _context(request, services, board, sent=False, error=detail)
-        return _templates(request).TemplateResponse(
+        context = page_context(request, services, board, sent=False, error=detail)
+        return templates_of(request).TemplateResponse(
             request,
             "phone.html",
             {**context, "client_id": uuid.uuid4().hex},
@@ -141,8 +143,8 @@ def _first_error(error: ValueError) -> str:
 @router.get("/b/{slug}/screen", response_class=HTMLResponse)
 def screen(request: Request, board: BoardDep, services: ServicesDep) -> Response:
     """The projector page, live over the websocket."""
-    return _templates(request).TemplateResponse(
-        request, "screen.html", _context(request, services, board)
+    return templates_of(request).TemplateResponse(
+        request, "screen.html", page_context(request, services, board)
     )
 
 
@@ -151,11 +153,3 @@ def qr(board: BoardDep, services: ServicesDep) -> Response:
     """The join QR code as an SVG image."""
     svg = qr_svg(services.board_public(board)["join_url"])
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
-
-
-@router.get("/b/{slug}/admin", response_class=HTMLResponse)
-def admin(request: Request, board: BoardDep, services: ServicesDep) -> Response:
-    """The organiser page; it asks for the token and then uses the JSON API."""
-    return _templates(request).TemplateResponse(
-        request, "admin.html", _context(request, services, board)
-    )

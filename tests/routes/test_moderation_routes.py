@@ -115,11 +115,12 @@ def test_reactions_page_through_with_next_before(client: TestClient, board: NewB
     assert rest["next_before"] is None
 
 
-def test_organiser_page_is_served(client: TestClient, board: NewBoard) -> None:
+def test_organiser_page_asks_for_the_token_first(client: TestClient, board: NewBoard) -> None:
     page = client.get(f"/b/{board.slug}/admin")
-    assert page.status_code == 200
+    assert page.status_code == 401
     assert 'id="token"' in page.text
-    assert "/static/js/admin.js" in page.text
+    assert f'action="/b/{board.slug}/admin/session"' in page.text
+    assert "data-csrf" not in page.text
 
 
 def test_a_curse_is_held_for_review_and_never_shown(client: TestClient, board: NewBoard) -> None:

@@ -1,37 +1,27 @@
-// The organiser page: token kept for this tab only; every change goes through the JSON API.
+// The organiser page. The login is a plain form that leaves an HttpOnly session cookie;
+// this script sends the session's CSRF token with every API call and never sees the token.
 // Audience text is put on the page with textContent only.
 "use strict";
 
-const slug = document.getElementById("admin").dataset.slug;
+const root = document.getElementById("admin");
+const slug = root.dataset.slug;
+const csrf = root.dataset.csrf;
 const api = `/api/boards/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
-const KEY = `scoreboard-token:${slug}`;
 let filter = "";
 
 async function call(path, options = {}) {
-  const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`, ...(options.headers || {}) };
+  const headers = { "X-CSRF-Token": csrf, ...(options.headers || {}) };
   if (options.body) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { ...options, headers });
+  if (response.status === 401) location.reload(); // the session ended: back to the login form
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.detail || `HTTP ${response.status}`);
   return body;
 }
 
-$("login").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  sessionStorage.setItem(KEY, $("token").value.trim());
-  try {
-    await start();
-  } catch (error) {
-    sessionStorage.removeItem(KEY);
-    $("login-error").textContent = error.message;
-  }
-});
-
 async function start() {
   await refresh();
-  $("login").hidden = true;
-  $("panel").hidden = false;
   await loadBoard();
   follow();
   setInterval(() => refresh().catch(() => {}), 15000); // a safety net; the socket drives it
@@ -45,7 +35,7 @@ function follow() {
   const socket = new WebSocket(`${scheme}://${location.host}/ws/boards/${encodeURIComponent(slug)}/organiser`);
   socket.onopen = () => {
     retry = 0;
-    socket.send(JSON.stringify({ type: "auth", token: sessionStorage.getItem(KEY) }));
+    socket.send(JSON.stringify({ type: "auth", csrf }));
   };
   socket.onmessage = () => {
     if (pending) return;
@@ -299,7 +289,7 @@ for (const button of document.querySelectorAll("[data-export]")) {
     const format = button.dataset.export;
     $("export-error").textContent = "";
     const response = await fetch(`${api}/export.${format}`, {
-      headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}` },
+      headers: { "X-CSRF-Token": csrf },
     });
     if (!response.ok) {
       $("export-error").textContent = `Export failed: HTTP ${response.status}`;
@@ -313,4 +303,4 @@ for (const button of document.querySelectorAll("[data-export]")) {
   });
 }
 
-if (sessionStorage.getItem(KEY)) start().catch(() => sessionStorage.removeItem(KEY));
+if (csrf) start();

@@ -1,0 +1,54 @@
+"""Organiser sessions for the HTML pages: a signed cookie in, a CSRF token out.
+
+The organiser types the token once; the browser then holds an HttpOnly,
+SameSite=Strict cookie that carries no token, only an expiry, a random nonce and
+a signature. The nonce doubles as the CSRF token: the page sends it back in a
+header, which another site can neither read nor forge. The key mixes the server's
+secret with the board's token hash, so resetting the token ends every session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from scoreboard.models import Board
+
+SESSION_SECONDS = 12 * 3600
+
+
+def cookie_name(slug: str) -> str:
+    return f"sb_org_{slug}"
+
+
+def _signature(board: Board, server_key: str, expires: int, nonce: str) -> str:
+    key = f"{server_key}:{board.token_hash}".encode()
+    message = f"organiser:{board.slug}:{expires}:{nonce}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def issue(board: Board, server_key: str, now: float | None = None) -> tuple[str, str]:
+    """A new session: the cookie's value and the CSRF token the page must send."""
+    expires = int((now if now is not None else time.time()) + SESSION_SECONDS)
+    nonce = secrets.token_urlsafe(18)
+    return f"{expires}.{nonce}.{_signature(board, server_key, expires, nonce)}", nonce
+
+
+def verify(
+    board: Board, server_key: str, value: str | None, now: float | None = None
+) -> str | None:
+    """The session's CSRF token when the cookie is genuine and current, else None."""
+    expires, _, rest = (value or "").partition(".")
+    nonce, _, signature = rest.partition(".")
+    if not expires.isdigit() or not nonce or not signature:
+        return None
+    if int(expires) < (now if now is not None else time.time()):
+        return None
+    expected = _signature(board, server_key, int(expires), nonce)
+    return nonce if hmac.compare_digest(signature, expected) else None
+
+
+def csrf_matches(sent: str | None, expected: str) -> bool:
+    return sent is not None and hmac.compare_digest(sent.encode(), expected.encode())

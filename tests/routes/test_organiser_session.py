@@ -1,0 +1,118 @@
+"""The organiser page's session: a form login, an HttpOnly cookie, a CSRF token per session."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import ADMIN_TOKEN, NewBoard, make_board
+
+
+def log_in(client: TestClient, board: NewBoard, token: str | None = None) -> str:
+    """Log in through the form as a browser would; returns the page's CSRF token."""
+    response = client.post(
+        f"/b/{board.slug}/admin/session",
+        data={"token": token or board.token},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/b/{board.slug}/admin")
+    assert page.status_code == 200
+    found = re.search(r'data-csrf="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_login_sets_an_httponly_samesite_strict_cookie_without_the_token(
+    client: TestClient, board: NewBoard
+) -> None:
+    response = client.post(
+        f"/b/{board.slug}/admin/session", data={"token": board.token}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"sb_org_{board.slug}=")
+    assert "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower()
+    assert board.token not in cookie
+
+
+def test_the_session_works_for_the_api_only_with_its_csrf_token(
+    client: TestClient, board: NewBoard
+) -> None:
+    csrf = log_in(client, board)
+    url = f"/api/boards/{board.slug}/settings"
+    assert client.get(url).status_code == 403  # the cookie alone: a cross-site request
+    assert client.get(url, headers={"X-CSRF-Token": "guess"}).status_code == 403
+    assert client.get(url, headers={"X-CSRF-Token": csrf}).status_code == 200
+    changed = client.patch(
+        f"/api/boards/{board.slug}",
+        json={"title": "Renamed"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 200
+
+
+def test_the_admin_token_opens_the_page_too(client: TestClient, board: NewBoard) -> None:
+    csrf = log_in(client, board, token=ADMIN_TOKEN)
+    assert client.get(
+        f"/api/boards/{board.slug}/reactions", headers={"X-CSRF-Token": csrf}
+    ).is_success
+
+
+def test_a_wrong_token_shows_the_form_again_with_a_message(
+    client: TestClient, board: NewBoard
+) -> None:
+    response = client.post(f"/b/{board.slug}/admin/session", data={"token": "nope"})
+    assert response.status_code == 403
+    assert "does not open this board" in response.text
+    assert "set-cookie" not in response.headers
+
+
+def test_a_login_posted_from_another_site_is_refused(client: TestClient, board: NewBoard) -> None:
+    response = client.post(
+        f"/b/{board.slug}/admin/session",
+        data={"token": board.token},
+        headers={"Origin": "http://evil.example"},
+    )
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
+
+
+def test_a_session_for_one_board_does_not_open_another(client: TestClient) -> None:
+    first = make_board(client, title="First")
+    second = make_board(client, title="Second")
+    csrf = log_in(client, first)
+    response = client.get(f"/api/boards/{second.slug}/settings", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 401
+
+
+def test_resetting_the_token_ends_the_session(
+    client: TestClient, board: NewBoard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csrf = log_in(client, board)
+    services = client.app.state.services  # type: ignore[attr-defined]
+    stored = services.boards.by_slug(board.slug)
+    monkeypatch.setattr(stored, "token_hash", "0" * 64)  # what reset-token does on disk
+    response = client.get(f"/api/boards/{board.slug}/settings", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 401
+
+
+def test_logging_out_needs_the_csrf_token_and_clears_the_cookie(
+    client: TestClient, board: NewBoard
+) -> None:
+    csrf = log_in(client, board)
+    refused = client.post(f"/b/{board.slug}/admin/logout", data={"csrf": "x"})
+    assert refused.status_code == 403
+    done = client.post(f"/b/{board.slug}/admin/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    assert client.get(f"/b/{board.slug}/admin").status_code == 401
+
+
+def test_the_organiser_session_opens_the_report(client: TestClient, board: NewBoard) -> None:
+    assert client.get(f"/b/{board.slug}/report").status_code == 401
+    log_in(client, board)
+    assert client.get(f"/b/{board.slug}/report").status_code == 200
