@@ -8,46 +8,15 @@ import re
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
-from typing import cast
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scoreboard.app import create_app
 from scoreboard.auth import ADMIN_KEY
 from scoreboard.cli import _FLAGS
 from scoreboard.settings import Settings
-
-
-@dataclass(frozen=True)
-class Created:
-    """A board made through the API, with its organiser token."""
-
-    slug: str
-    token: str
-    join_code: str
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def admin_headers(client: TestClient) -> dict[str, str]:
-    """The running app's own admin token (conftest's `settings`)."""
-    settings = cast(FastAPI, client.app).state.settings
-    assert isinstance(settings, Settings)
-    assert settings.admin_token is not None
-    return {"Authorization": f"Bearer {settings.admin_token.get_secret_value()}"}
-
-
-def make_board(client: TestClient, **fields: object) -> Created:
-    body = {"title": "Test talk", **fields}
-    response = client.post("/api/boards", json=body, headers=admin_headers(client))
-    assert response.status_code == 201, response.text
-    data = response.json()
-    return Created(data["slug"], data["token"], data["join_code"])
+from tests.conftest import make_board
 
 
 def scoreboard(*args: str) -> subprocess.CompletedProcess[str]:

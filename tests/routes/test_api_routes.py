@@ -6,14 +6,13 @@ import contextlib
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scoreboard.settings import Settings
+from tests.conftest import NewBoard, admin_headers, make_board
 
 TALLY_FIELDS = {
     "total",
@@ -30,45 +29,11 @@ TALLY_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Created:
-    """A board made through the API, with its organiser token."""
-
-    slug: str
-    token: str
-    join_code: str
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def admin_headers(client: TestClient) -> dict[str, str]:
-    """The running app's own admin token (conftest's `settings`)."""
-    settings = cast(FastAPI, client.app).state.settings
-    assert isinstance(settings, Settings)
-    assert settings.admin_token is not None
-    return {"Authorization": f"Bearer {settings.admin_token.get_secret_value()}"}
-
-
-def make_board(client: TestClient, **fields: object) -> Created:
-    body = {"title": "Test talk", **fields}
-    response = client.post("/api/boards", json=body, headers=admin_headers(client))
-    assert response.status_code == 201, response.text
-    data = response.json()
-    return Created(data["slug"], data["token"], data["join_code"])
-
-
-@pytest.fixture
-def board(client: TestClient) -> Created:
-    return make_board(client)
-
-
-def reactions_url(board: Created) -> str:
+def reactions_url(board: NewBoard) -> str:
     return f"/api/boards/{board.slug}/reactions"
 
 
-def tally(client: TestClient, board: Created) -> dict[str, Any]:
+def tally(client: TestClient, board: NewBoard) -> dict[str, Any]:
     response = client.get(f"/api/boards/{board.slug}/tally")
     assert response.status_code == 200
     body: dict[str, Any] = response.json()["tally"]
@@ -102,7 +67,7 @@ def test_create_board_answers_201_with_the_contract_fields_and_a_token(client: T
     response = client.post(
         "/api/boards",
         json={"title": "Keynote", "hashtags": ["#PyCon"], "reactions": ["👏", "🔥"]},
-        headers=admin_headers(client),
+        headers=admin_headers(),
     )
     assert response.status_code == 201
     body = response.json()
@@ -131,7 +96,7 @@ def test_create_board_with_a_wrong_token_is_403(client: TestClient) -> None:
     detail(response)
 
 
-def test_a_board_organiser_token_cannot_create_boards(client: TestClient, board: Created) -> None:
+def test_a_board_organiser_token_cannot_create_boards(client: TestClient, board: NewBoard) -> None:
     response = client.post("/api/boards", json={"title": "x"}, headers=board.auth)
     assert response.status_code == 403
 
@@ -139,7 +104,7 @@ def test_a_board_organiser_token_cannot_create_boards(client: TestClient, board:
 def test_a_taken_slug_is_409(client: TestClient) -> None:
     make_board(client, slug="taken")
     response = client.post(
-        "/api/boards", json={"title": "Other", "slug": "taken"}, headers=admin_headers(client)
+        "/api/boards", json={"title": "Other", "slug": "taken"}, headers=admin_headers()
     )
     assert response.status_code == 409
     assert "taken" in detail(response)
@@ -170,12 +135,12 @@ def test_invalid_board_settings_are_422_with_a_readable_detail(
     client: TestClient, fields: dict[str, Any], mentions: str
 ) -> None:
     body = {"title": "Talk", **fields}
-    response = client.post("/api/boards", json=body, headers=admin_headers(client))
+    response = client.post("/api/boards", json=body, headers=admin_headers())
     assert response.status_code == 422
     assert mentions in detail(response)
 
 
-def test_get_board_is_public_and_has_no_secrets(client: TestClient, board: Created) -> None:
+def test_get_board_is_public_and_has_no_secrets(client: TestClient, board: NewBoard) -> None:
     response = client.get(f"/api/boards/{board.slug}")
     assert response.status_code == 200
     body = response.json()
@@ -195,7 +160,7 @@ def test_unknown_board_is_404(client: TestClient) -> None:
 # -- changing boards --
 
 
-def test_patch_needs_the_organiser_token(client: TestClient, board: Created) -> None:
+def test_patch_needs_the_organiser_token(client: TestClient, board: NewBoard) -> None:
     url = f"/api/boards/{board.slug}"
     assert client.patch(url, json={"title": "x"}).status_code == 401
     wrong = {"Authorization": "Bearer wrong"}
@@ -205,7 +170,7 @@ def test_patch_needs_the_organiser_token(client: TestClient, board: Created) -> 
     assert client.get(url).json()["title"] == "Test talk"
 
 
-def test_patch_changes_title_open_and_moderation(client: TestClient, board: Created) -> None:
+def test_patch_changes_title_open_and_moderation(client: TestClient, board: NewBoard) -> None:
     url = f"/api/boards/{board.slug}"
     changes = {"title": "  Renamed  ", "open": False, "moderation": "pre"}
     response = client.patch(url, json=changes, headers=board.auth)
@@ -214,15 +179,15 @@ def test_patch_changes_title_open_and_moderation(client: TestClient, board: Crea
     assert (body["title"], body["open"], body["moderation"]) == ("Renamed", False, "pre")
 
 
-def test_the_admin_token_may_patch_any_board(client: TestClient, board: Created) -> None:
+def test_the_admin_token_may_patch_any_board(client: TestClient, board: NewBoard) -> None:
     response = client.patch(
-        f"/api/boards/{board.slug}", json={"title": "By admin"}, headers=admin_headers(client)
+        f"/api/boards/{board.slug}", json={"title": "By admin"}, headers=admin_headers()
     )
     assert response.status_code == 200
     assert response.json()["title"] == "By admin"
 
 
-def test_patch_with_null_or_bad_values_is_422(client: TestClient, board: Created) -> None:
+def test_patch_with_null_or_bad_values_is_422(client: TestClient, board: NewBoard) -> None:
     url = f"/api/boards/{board.slug}"
     assert client.patch(url, json={"title": None}, headers=board.auth).status_code == 422
     assert client.patch(url, json={"languages": ["de"]}, headers=board.auth).status_code == 422
@@ -233,7 +198,7 @@ def test_patch_with_null_or_bad_values_is_422(client: TestClient, board: Created
 
 
 def test_post_reaction_is_201_with_the_stored_reaction(
-    client: TestClient, board: Created, settings: Settings
+    client: TestClient, board: NewBoard, settings: Settings
 ) -> None:
     response = client.post(reactions_url(board), json={"text": "What a great demo!", "emoji": "👏"})
     assert response.status_code == 201
@@ -249,7 +214,7 @@ def test_post_reaction_is_201_with_the_stored_reaction(
 
 
 def test_duplicate_client_id_is_200_with_the_same_id_and_counted_once(
-    client: TestClient, board: Created, settings: Settings
+    client: TestClient, board: NewBoard, settings: Settings
 ) -> None:
     body = {"text": "nice", "client_id": "phone-1:abc"}
     first = client.post(reactions_url(board), json=body)
@@ -262,7 +227,7 @@ def test_duplicate_client_id_is_200_with_the_same_id_and_counted_once(
 
 
 def test_emoji_is_accepted_without_its_variation_selector(
-    client: TestClient, board: Created
+    client: TestClient, board: NewBoard
 ) -> None:
     response = client.post(reactions_url(board), json={"emoji": "❤"})
     assert response.status_code == 201
@@ -284,7 +249,7 @@ def test_emoji_is_accepted_without_its_variation_selector(
 )
 def test_bad_reactions_are_refused_and_nothing_is_stored(
     client: TestClient,
-    board: Created,
+    board: NewBoard,
     settings: Settings,
     body: dict[str, Any],
     status: int,
@@ -296,13 +261,13 @@ def test_bad_reactions_are_refused_and_nothing_is_stored(
     assert stored_rows(settings) == 0
 
 
-def test_unknown_emoji_detail_lists_the_offered_emoji(client: TestClient, board: Created) -> None:
+def test_unknown_emoji_detail_lists_the_offered_emoji(client: TestClient, board: NewBoard) -> None:
     response = client.post(reactions_url(board), json={"emoji": "🍕"})
     assert "👏" in detail(response)
 
 
 def test_malformed_json_is_400_and_nothing_is_stored(
-    client: TestClient, board: Created, settings: Settings
+    client: TestClient, board: NewBoard, settings: Settings
 ) -> None:
     response = client.post(
         reactions_url(board), content=b'{"text": "hi"', headers={"Content-Type": "application/json"}
@@ -320,7 +285,7 @@ def test_reaction_to_an_unknown_board_is_404(client: TestClient, settings: Setti
 
 
 def test_body_over_the_limit_with_content_length_is_413(
-    client: TestClient, board: Created, settings: Settings
+    client: TestClient, board: NewBoard, settings: Settings
 ) -> None:
     big = b'{"text": "' + b"a" * settings.max_body_bytes + b'"}'
     response = client.post(
@@ -333,7 +298,7 @@ def test_body_over_the_limit_with_content_length_is_413(
 
 
 def test_chunked_body_over_the_limit_is_413(
-    client: TestClient, board: Created, settings: Settings
+    client: TestClient, board: NewBoard, settings: Settings
 ) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"text": "'
@@ -351,7 +316,7 @@ def test_chunked_body_over_the_limit_is_413(
 
 
 def test_a_closed_board_refuses_reactions_with_403(
-    client: TestClient, board: Created, settings: Settings
+    client: TestClient, board: NewBoard, settings: Settings
 ) -> None:
     client.patch(f"/api/boards/{board.slug}", json={"open": False}, headers=board.auth)
     response = client.post(reactions_url(board), json={"emoji": "👏"})
@@ -360,7 +325,7 @@ def test_a_closed_board_refuses_reactions_with_403(
     assert stored_rows(settings) == 0
 
 
-def test_pre_moderated_text_is_held_and_not_counted(client: TestClient, board: Created) -> None:
+def test_pre_moderated_text_is_held_and_not_counted(client: TestClient, board: NewBoard) -> None:
     client.patch(f"/api/boards/{board.slug}", json={"moderation": "pre"}, headers=board.auth)
     response = client.post(reactions_url(board), json={"text": "a secret question"})
     assert response.status_code == 201
@@ -373,7 +338,7 @@ def test_pre_moderated_text_is_held_and_not_counted(client: TestClient, board: C
 # -- tally and segments --
 
 
-def test_tally_has_the_contract_fields(client: TestClient, board: Created) -> None:
+def test_tally_has_the_contract_fields(client: TestClient, board: NewBoard) -> None:
     client.post(reactions_url(board), json={"text": "Brilliant demo", "emoji": "👏"})
     client.post(reactions_url(board), json={"text": "Saai verhaal, jammer"})
     response = client.get(f"/api/boards/{board.slug}/tally")
@@ -395,7 +360,7 @@ def test_tally_has_the_contract_fields(client: TestClient, board: Created) -> No
     assert [item["text"] for item in body["recent"]] == ["Saai verhaal, jammer", "Brilliant demo"]
 
 
-def test_segments_set_the_segment_of_later_reactions(client: TestClient, board: Created) -> None:
+def test_segments_set_the_segment_of_later_reactions(client: TestClient, board: NewBoard) -> None:
     before = client.post(reactions_url(board), json={"text": "early"}).json()
     started = client.post(
         f"/api/boards/{board.slug}/segments", json={"label": "Demo"}, headers=board.auth
@@ -411,13 +376,13 @@ def test_segments_set_the_segment_of_later_reactions(client: TestClient, board: 
     assert client.get(f"/api/boards/{board.slug}").json()["segment"] == "Demo"
 
 
-def test_starting_a_segment_needs_the_organiser_token(client: TestClient, board: Created) -> None:
+def test_starting_a_segment_needs_the_organiser_token(client: TestClient, board: NewBoard) -> None:
     response = client.post(f"/api/boards/{board.slug}/segments", json={"label": "Demo"})
     assert response.status_code == 401
     assert client.get(f"/api/boards/{board.slug}").json()["segment"] is None
 
 
-def test_two_boards_keep_separate_tallies(client: TestClient, board: Created) -> None:
+def test_two_boards_keep_separate_tallies(client: TestClient, board: NewBoard) -> None:
     other = make_board(client, title="Other talk")
     for _ in range(3):
         client.post(reactions_url(board), json={"emoji": "👏"})
@@ -429,7 +394,7 @@ def test_two_boards_keep_separate_tallies(client: TestClient, board: Created) ->
 
 
 def test_the_same_client_id_on_two_boards_is_two_reactions(
-    client: TestClient, board: Created
+    client: TestClient, board: NewBoard
 ) -> None:
     other = make_board(client, title="Other talk")
     body = {"emoji": "👏", "client_id": "same"}
@@ -477,7 +442,7 @@ def test_healthz_is_200(client: TestClient) -> None:
 
 @pytest.mark.parametrize("path", ["/healthz", "/docs", "/api/boards/{slug}"])
 def test_security_headers_are_on_every_response(
-    client: TestClient, board: Created, path: str
+    client: TestClient, board: NewBoard, path: str
 ) -> None:
     response = client.get(path.format(slug=board.slug))
     csp = response.headers["Content-Security-Policy"]
@@ -495,7 +460,7 @@ def test_error_responses_carry_the_security_headers(client: TestClient) -> None:
     assert "Content-Security-Policy" in response.headers
 
 
-def test_the_projector_page_may_be_framed(client: TestClient, board: Created) -> None:
+def test_the_projector_page_may_be_framed(client: TestClient, board: NewBoard) -> None:
     response = client.get(f"/b/{board.slug}/screen")
     assert response.status_code == 200
     assert "X-Frame-Options" not in response.headers
@@ -506,7 +471,7 @@ def test_the_projector_page_may_be_framed(client: TestClient, board: Created) ->
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_other_board_pages_may_not_be_framed(client: TestClient, board: Created) -> None:
+def test_other_board_pages_may_not_be_framed(client: TestClient, board: NewBoard) -> None:
     response = client.get(f"/b/{board.slug}")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]

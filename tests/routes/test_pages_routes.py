@@ -3,52 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import cast
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scoreboard.i18n import STRINGS
-from scoreboard.settings import Settings
+from tests.conftest import NewBoard, make_board
 
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
-
-
-@dataclass(frozen=True)
-class Created:
-    """A board made through the API, with its organiser token."""
-
-    slug: str
-    token: str
-    join_code: str
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def admin_headers(client: TestClient) -> dict[str, str]:
-    """The running app's own admin token (conftest's `settings`)."""
-    settings = cast(FastAPI, client.app).state.settings
-    assert isinstance(settings, Settings)
-    assert settings.admin_token is not None
-    return {"Authorization": f"Bearer {settings.admin_token.get_secret_value()}"}
-
-
-def make_board(client: TestClient, **fields: object) -> Created:
-    body = {"title": "Test talk", **fields}
-    response = client.post("/api/boards", json=body, headers=admin_headers(client))
-    assert response.status_code == 201, response.text
-    data = response.json()
-    return Created(data["slug"], data["token"], data["join_code"])
-
-
-@pytest.fixture
-def board(client: TestClient) -> Created:
-    return make_board(client)
 
 
 class Page(HTMLParser):
@@ -89,7 +52,7 @@ def test_phone_page_has_one_button_per_board_emoji(client: TestClient) -> None:
 
 
 def test_phone_page_forms_post_to_the_board_with_a_hidden_client_id(
-    client: TestClient, board: Created
+    client: TestClient, board: NewBoard
 ) -> None:
     page = Page(client.get(f"/b/{board.slug}").text)
     assert page.forms
@@ -102,13 +65,15 @@ def test_phone_page_forms_post_to_the_board_with_a_hidden_client_id(
     assert len(set(ids)) == len(ids), "the tap and the comment form must not share an id"
 
 
-def test_each_phone_page_load_gets_a_new_client_id(client: TestClient, board: Created) -> None:
+def test_each_phone_page_load_gets_a_new_client_id(client: TestClient, board: NewBoard) -> None:
     first = Page(client.get(f"/b/{board.slug}").text).hidden
     second = Page(client.get(f"/b/{board.slug}").text).hidden
     assert first != second
 
 
-def test_no_js_form_post_redirects_303_to_the_thank_you(client: TestClient, board: Created) -> None:
+def test_no_js_form_post_redirects_303_to_the_thank_you(
+    client: TestClient, board: NewBoard
+) -> None:
     response = client.post(
         f"/b/{board.slug}", data={"text": "Loved it", "client_id": "form-1"}, follow_redirects=False
     )
@@ -123,7 +88,7 @@ def test_no_js_form_post_redirects_303_to_the_thank_you(client: TestClient, boar
     assert tally["tally"]["sources"] == {"form": 1}
 
 
-def test_a_tap_through_the_form_is_counted(client: TestClient, board: Created) -> None:
+def test_a_tap_through_the_form_is_counted(client: TestClient, board: NewBoard) -> None:
     response = client.post(
         f"/b/{board.slug}", data={"emoji": "👏", "client_id": "tap-1"}, follow_redirects=False
     )
@@ -132,7 +97,7 @@ def test_a_tap_through_the_form_is_counted(client: TestClient, board: Created) -
 
 
 def test_form_post_asking_for_json_gets_201_then_200_on_a_retry(
-    client: TestClient, board: Created
+    client: TestClient, board: NewBoard
 ) -> None:
     headers = {"Accept": "application/json"}
     data = {"text": "Great pace", "client_id": "js-retry-1"}
@@ -147,7 +112,7 @@ def test_form_post_asking_for_json_gets_201_then_200_on_a_retry(
 
 
 def test_an_empty_form_post_shows_the_page_with_an_error(
-    client: TestClient, board: Created
+    client: TestClient, board: NewBoard
 ) -> None:
     response = client.post(f"/b/{board.slug}", data={"client_id": "e1"}, follow_redirects=False)
     assert response.status_code == 422
@@ -160,7 +125,7 @@ def test_an_empty_form_post_shows_the_page_with_an_error(
     assert client.get(f"/api/boards/{board.slug}/tally").json()["tally"]["total"] == 0
 
 
-def test_dutch_ui_for_a_dutch_browser(client: TestClient, board: Created) -> None:
+def test_dutch_ui_for_a_dutch_browser(client: TestClient, board: NewBoard) -> None:
     response = client.get(f"/b/{board.slug}", headers={"Accept-Language": "nl-NL,nl;q=0.9"})
     assert '<html lang="nl">' in response.text
     assert STRINGS["nl"]["send"] in response.text
@@ -170,7 +135,7 @@ def test_dutch_ui_for_a_dutch_browser(client: TestClient, board: Created) -> Non
     assert STRINGS["nl"]["react"] not in english.text
 
 
-def test_board_ui_language_overrides_the_browser(client: TestClient, board: Created) -> None:
+def test_board_ui_language_overrides_the_browser(client: TestClient, board: NewBoard) -> None:
     changed = client.patch(
         f"/api/boards/{board.slug}", json={"ui_language": "nl"}, headers=board.auth
     )
@@ -190,7 +155,7 @@ def test_a_board_created_with_english_ui_stays_english(client: TestClient) -> No
 
 @pytest.mark.parametrize("transform", [str.upper, str.lower])
 def test_join_code_redirects_303_to_the_phone_page(
-    client: TestClient, board: Created, transform: object
+    client: TestClient, board: NewBoard, transform: object
 ) -> None:
     assert callable(transform)
     code = transform(board.join_code)
@@ -199,14 +164,14 @@ def test_join_code_redirects_303_to_the_phone_page(
     assert response.headers["location"] == f"/b/{board.slug}"
 
 
-def test_join_code_form_target_redirects_too(client: TestClient, board: Created) -> None:
+def test_join_code_form_target_redirects_too(client: TestClient, board: NewBoard) -> None:
     code = f" {board.join_code[:2].lower()}-{board.join_code[2:]} "
     response = client.get("/j", params={"code": code}, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/b/{board.slug}"
 
 
-def test_unknown_join_code_is_a_404_page(client: TestClient, board: Created) -> None:
+def test_unknown_join_code_is_a_404_page(client: TestClient, board: NewBoard) -> None:
     response = client.get("/j/ZZZZZ", follow_redirects=False)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
@@ -225,7 +190,7 @@ def test_projector_page_shows_title_join_code_and_an_inline_qr(client: TestClien
     assert re.search(r'<div class="join__qr"><svg[^>]*>.*?<path[^>]+d="M', response.text, re.S)
 
 
-def test_qr_svg_is_an_svg_image_with_a_path(client: TestClient, board: Created) -> None:
+def test_qr_svg_is_an_svg_image_with_a_path(client: TestClient, board: NewBoard) -> None:
     response = client.get(f"/b/{board.slug}/qr.svg")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
@@ -233,14 +198,14 @@ def test_qr_svg_is_an_svg_image_with_a_path(client: TestClient, board: Created) 
     assert re.search(r'<path[^>]+d="M', response.text)
 
 
-def test_each_board_has_its_own_qr(client: TestClient, board: Created) -> None:
+def test_each_board_has_its_own_qr(client: TestClient, board: NewBoard) -> None:
     other = make_board(client, title="Other")
     assert client.get(f"/b/{board.slug}/qr.svg").text != client.get(f"/b/{other.slug}/qr.svg").text
 
 
 @pytest.mark.parametrize("payload", XSS)
 def test_posted_markup_never_appears_unescaped_in_a_page(
-    client: TestClient, board: Created, payload: str
+    client: TestClient, board: NewBoard, payload: str
 ) -> None:
     post_form(client, board.slug, text=payload, author=payload, client_id="x1")
     post_form(client, board.slug, emoji=payload, client_id="x2")
@@ -268,7 +233,7 @@ def test_a_board_title_with_markup_is_escaped(client: TestClient) -> None:
 
 
 def test_a_closed_board_shows_the_closed_message_and_no_form(
-    client: TestClient, board: Created
+    client: TestClient, board: NewBoard
 ) -> None:
     client.patch(f"/api/boards/{board.slug}", json={"open": False}, headers=board.auth)
     response = client.get(f"/b/{board.slug}")
@@ -286,20 +251,20 @@ def test_unknown_board_page_is_404(client: TestClient) -> None:
     assert client.get("/b/nope/qr.svg").status_code == 404
 
 
-def test_home_goes_to_the_only_board(client: TestClient, board: Created) -> None:
+def test_home_goes_to_the_only_board(client: TestClient, board: NewBoard) -> None:
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/b/{board.slug}"
 
 
-def test_home_asks_for_a_code_with_several_boards(client: TestClient, board: Created) -> None:
+def test_home_asks_for_a_code_with_several_boards(client: TestClient, board: NewBoard) -> None:
     make_board(client, title="Second")
     response = client.get("/")
     assert response.status_code == 200
     assert any(form.get("action") == "/j" for form in Page(response.text).forms)
 
 
-def test_no_page_references_an_external_host(client: TestClient, board: Created) -> None:
+def test_no_page_references_an_external_host(client: TestClient, board: NewBoard) -> None:
     make_board(client, title="Second")
     paths = [
         "/",
@@ -319,7 +284,7 @@ def test_no_page_references_an_external_host(client: TestClient, board: Created)
                 assert client.get(url).status_code == 200, url
 
 
-def test_page_scripts_are_files_not_inline(client: TestClient, board: Created) -> None:
+def test_page_scripts_are_files_not_inline(client: TestClient, board: NewBoard) -> None:
     for path in (f"/b/{board.slug}", f"/b/{board.slug}/screen"):
         page = client.get(path).text
         for script in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S):
