@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request, WebSocket
 
 from scoreboard import sessions
 from scoreboard.auth import bearer_token, may_organise
@@ -101,3 +101,14 @@ async def require_admin(
 
 
 AdminDep = Depends(require_admin)
+
+
+async def accept_board_socket(websocket: WebSocket, slug: str) -> tuple[Services, Board] | None:
+    """Accept a websocket for a known board; close it with 4404 (and None) otherwise."""
+    services: Services = websocket.app.state.services
+    board = services.boards.by_slug(slug)
+    if board is None or board.id is None:
+        await websocket.close(code=4404, reason="no such board")
+        return None
+    await websocket.accept()
+    return services, board

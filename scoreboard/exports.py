@@ -17,7 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, Select, select
 from sqlmodel import Session, col
 
-from scoreboard.models import Board, Reaction, Segment, as_utc, iso
+from scoreboard.models import Board, Reaction, Segment, as_utc, board_facts, iso
 from scoreboard.moderation import STATUSES
 
 FIELDS = (
@@ -133,13 +133,7 @@ def board_header(
         select(Segment).where(col(Segment.board_id) == board.id).order_by(col(Segment.started_at))
     )
     return {
-        "slug": board.slug,
-        "title": board.title,
-        "join_code": board.join_code,
-        "hashtags": board.hashtags,
-        "moderation": board.moderation,
-        "reactions": board.reactions,
-        "languages": board.languages,
+        **board_facts(board),
         "created_at": iso(board.created_at),
         "segments": [
             {"label": s.label, "started_at": iso(s.started_at)} for s in segments.scalars()

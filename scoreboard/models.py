@@ -101,6 +101,22 @@ def iso(moment: datetime | None) -> str | None:
     return as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
+def board_facts(board: Board) -> dict[str, Any]:
+    """A board's public settings, as every page, socket and export names them."""
+    return {
+        "slug": board.slug,
+        "title": board.title,
+        "join_code": board.join_code,
+        "hashtags": board.hashtags,
+        "moderation": board.moderation,
+        "reactions": board.reactions,
+        "languages": board.languages,
+        "ui_language": board.ui_language,
+        "open": board.open,
+        "segment": board.current_segment,
+    }
+
+
 def reaction_public(reaction: Reaction) -> dict[str, Any]:
     """The fields a live board shows for one message (no device or moderation internals)."""
     return {

@@ -18,7 +18,7 @@ from scoreboard.codes import keyed_hash
 from scoreboard.db import create_schema, make_engine
 from scoreboard.feeds import FeedManager
 from scoreboard.hub import Hub
-from scoreboard.models import Board, Reaction, reaction_public
+from scoreboard.models import Board, Reaction, board_facts, reaction_public
 from scoreboard.moderation import Change, load_bans
 from scoreboard.ratelimit import RateLimiter
 from scoreboard.settings import Settings
@@ -153,16 +153,7 @@ class Services:
 
     def board_public(self, board: Board) -> dict[str, Any]:
         return {
-            "slug": board.slug,
-            "title": board.title,
-            "join_code": board.join_code,
-            "hashtags": board.hashtags,
-            "moderation": board.moderation,
-            "reactions": board.reactions,
-            "languages": board.languages,
-            "ui_language": board.ui_language,
-            "open": board.open,
-            "segment": board.current_segment,
+            **board_facts(board),
             "join_url": f"{self.base_url}/j/{board.join_code}",
             "screen_url": f"{self.base_url}/b/{board.slug}/screen",
         }

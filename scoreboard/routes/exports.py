@@ -14,20 +14,20 @@ from typing import IO, Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 from starlette.websockets import WebSocketDisconnect
 
 from scoreboard import exports, sessions
 from scoreboard.auth import bearer_token, may_organise
-from scoreboard.deps import BoardDep, OrganiserDep, ServicesDep
+from scoreboard.deps import BoardDep, OrganiserDep, ServicesDep, accept_board_socket
 from scoreboard.exports import ExportError, ExportFilter
 from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.models import Board
 from scoreboard.replay import ReplayError, Timed, parse_speed, replay
 from scoreboard.report import build_report
 from scoreboard.routes.api import ERRORS
+from scoreboard.routes.pages import templates_of
 from scoreboard.services import Services
 
 router = APIRouter()
@@ -148,11 +148,6 @@ class TokenIn(BaseModel):
     token: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _templates(request: Request) -> Jinja2Templates:
-    templates: Jinja2Templates = request.app.state.templates
-    return templates
-
-
 def _signature(board: Board, expires: int) -> str:
     # Keyed by the board's token hash: resetting the token ends every report session.
     key = board.token_hash.encode()
@@ -193,11 +188,11 @@ def report_page(request: Request, board: BoardDep, services: ServicesDep) -> Res
         "t": STRINGS[lang],
     }
     if not _may_read_report(request, board, services):
-        return _templates(request).TemplateResponse(
+        return templates_of(request).TemplateResponse(
             request, "report_login.html", context, status_code=401, headers=PRIVATE
         )
     report = build_report(services.engine, board)
-    return _templates(request).TemplateResponse(
+    return templates_of(request).TemplateResponse(
         request, "report.html", {**context, "report": report}, headers=PRIVATE
     )
 
@@ -240,12 +235,11 @@ async def report_logout(board: BoardDep) -> Response:
 @router.websocket("/ws/boards/{slug}/replay")
 async def replay_socket(websocket: WebSocket, slug: str) -> None:
     """Replay the board's visible reactions at `?speed=` (1-100, default 10), then end."""
-    services: Services = websocket.app.state.services
-    board = services.boards.by_slug(slug)
-    if board is None or board.id is None:
-        await websocket.close(code=4404, reason="no such board")
+    opened = await accept_board_socket(websocket, slug)
+    if opened is None:
         return
-    await websocket.accept()
+    services, board = opened
+    assert board.id is not None
     try:
         speed = parse_speed(websocket.query_params.get("speed"))
     except ReplayError as error:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from scoreboard import sessions
 from scoreboard.auth import may_organise
+from scoreboard.deps import accept_board_socket
 from scoreboard.hub import Subscriber
 from scoreboard.models import Board
 from scoreboard.services import Services
@@ -21,12 +22,11 @@ AUTH_SECONDS = 10.0
 @router.websocket("/ws/boards/{slug}")
 async def board_socket(websocket: WebSocket, slug: str) -> None:
     """Send `snapshot` then `tick` messages; a client may send {"type": "resync"}."""
-    services: Services = websocket.app.state.services
-    board = services.boards.by_slug(slug)
-    if board is None or board.id is None:
-        await websocket.close(code=4404, reason="no such board")
+    opened = await accept_board_socket(websocket, slug)
+    if opened is None:
         return
-    await websocket.accept()
+    services, board = opened
+    assert board.id is not None
     async with services.hub.subscribe(board.id) as subscriber:
         await _pump(websocket, subscriber)
 
@@ -52,12 +52,11 @@ async def organiser_socket(websocket: WebSocket, slug: str) -> None:
     The token comes in the first message, `{"type": "auth", "token": "..."}`, never in
     the URL (URLs end up in logs).
     """
-    services: Services = websocket.app.state.services
-    board = services.boards.by_slug(slug)
-    if board is None or board.id is None:
-        await websocket.close(code=4404, reason="no such board")
+    opened = await accept_board_socket(websocket, slug)
+    if opened is None:
         return
-    await websocket.accept()
+    services, board = opened
+    assert board.id is not None
     try:
         first = orjson.loads(await asyncio.wait_for(websocket.receive_text(), AUTH_SECONDS))
     except (TimeoutError, orjson.JSONDecodeError, WebSocketDisconnect):
