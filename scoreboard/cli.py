@@ -112,7 +112,7 @@ def _serve(settings: Settings, title: str) -> int:
         services.boards.put(board)
     _announce(services, token)
     uvicorn.run(
-        create_app(settings, services),
+        create_app(settings, services, tune_gc=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),

@@ -173,6 +173,9 @@ class Hub:
     def subscriber_count(self, board_id: int) -> int:
         return len(self._channel(board_id).subscribers)
 
+    def total_subscribers(self) -> int:
+        return sum(len(c.subscribers) + len(c.organisers) for c in self._channels.values())
+
     def seq(self, board_id: int) -> int:
         return self._channel(board_id).seq
 

@@ -136,7 +136,9 @@ def test_client_can_ask_for_a_resync(live_server: LiveServer, live_board: NewBoa
         receive(ws)
         ws.send(json.dumps({"type": "resync"}))
         again = receive(ws)
+        health = httpx.get(f"{live_server.url}/healthz").json()
     assert again["type"] == "snapshot"
+    assert health["subscribers"] == 1
 
 
 def _stalled_socket(server: LiveServer, slug: str) -> socket.socket:

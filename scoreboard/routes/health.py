@@ -17,4 +17,8 @@ def healthz(services: ServicesDep) -> dict[str, Any]:
     """200 when the database answers; used by the Docker HEALTHCHECK."""
     with services.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-    return {"status": "ok", "boards": len(services.boards)}
+    return {
+        "status": "ok",
+        "boards": len(services.boards),
+        "subscribers": services.hub.total_subscribers(),
+    }
