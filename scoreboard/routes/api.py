@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -43,21 +44,25 @@ class SegmentIn(BaseModel):
     label: Annotated[str, Field(min_length=1, max_length=80)]
 
 
+def reaction_fields(reaction: Reaction) -> dict[str, Any]:
+    """The `ReactionOut` fields as plain data (the ingest path skips re-validating them)."""
+    return {
+        "id": reaction.id,
+        "source": reaction.source,
+        "author": reaction.author,
+        "text": reaction.text,
+        "emoji": reaction.emoji,
+        "lang": reaction.lang,
+        "label": reaction.label,
+        "score": round(reaction.score, 3),
+        "status": reaction.status,
+        "segment": reaction.segment,
+        "received_at": iso(reaction.received_at) or "",
+    }
+
+
 def reaction_out(reaction: Reaction) -> ReactionOut:
-    assert reaction.id is not None
-    return ReactionOut(
-        id=reaction.id,
-        source=reaction.source,
-        author=reaction.author,
-        text=reaction.text,
-        emoji=reaction.emoji,
-        lang=reaction.lang,
-        label=reaction.label,
-        score=round(reaction.score, 3),
-        status=reaction.status,
-        segment=reaction.segment,
-        received_at=iso(reaction.received_at) or "",
-    )
+    return ReactionOut(**reaction_fields(reaction))
 
 
 @router.post(
@@ -143,13 +148,14 @@ async def react(
     body: Annotated[ReactionIn, Body()],
     services: ServicesDep,
     request: Request,
-    response: Response,
-) -> ReactionOut:
+) -> Response:
     """Send a reaction. 201 once it is stored on disk; 200 with the original on a retry."""
     stored = await store(services, board, body, request, source="api")
-    if not stored.created:
-        response.status_code = 200
-    return reaction_out(stored.reaction)
+    return Response(
+        orjson.dumps(reaction_fields(stored.reaction)),
+        status_code=201 if stored.created else 200,
+        media_type="application/json",
+    )
 
 
 async def store(

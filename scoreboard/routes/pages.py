@@ -13,7 +13,7 @@ from scoreboard.deps import DEVICE_COOKIE, BoardDep, ServicesDep, check_rate
 from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
-from scoreboard.routes.api import reaction_out, store
+from scoreboard.routes.api import reaction_fields, store
 from scoreboard.schemas import ReactionIn
 from scoreboard.services import Services
 
@@ -126,7 +126,7 @@ async def phone_post(
             headers=headers,
         )
     if wants_json:
-        out = reaction_out(stored.reaction).model_dump()
+        out = reaction_fields(stored.reaction)
         return JSONResponse(out, status_code=201 if stored.created else 200)
     return RedirectResponse(f"/b/{board.slug}?sent=1", status_code=303)
 
