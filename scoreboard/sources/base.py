@@ -146,6 +146,18 @@ def require_method(inbound: Inbound, *allowed: str) -> None:
         raise PayloadError(f"method {inbound.method} not allowed", status=405)
 
 
+class LimitedWebhook:
+    """What every webhook handler shares: a body limit, checked before the signature."""
+
+    def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
+        self.max_body = max_body
+
+    def admit(self, inbound: Inbound, *methods: str) -> None:
+        """Refuse a wrong method (405) or an oversized body (413)."""
+        require_method(inbound, *(methods or ("POST",)))
+        check_size(inbound.body, self.max_body)
+
+
 def opt_str(value: object) -> str | None:
     """A non-empty string, or None for anything else."""
     return value if isinstance(value, str) and value else None

@@ -9,13 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from scoreboard.sources.base import (
-    MAX_BODY_BYTES,
     Inbound,
+    LimitedWebhook,
     Outcome,
     PayloadError,
     Post,
     SignatureError,
-    check_size,
     html_to_text,
     id_str,
     opt_dict,
@@ -23,7 +22,6 @@ from scoreboard.sources.base import (
     opt_str,
     parse_iso,
     parse_json_object,
-    require_method,
     unique_tags,
 )
 from scoreboard.sources.signing import require_header, require_secret, same
@@ -82,17 +80,13 @@ def post_from_status(status: Mapping[str, Any]) -> Post:
     )
 
 
-class MastodonWebhookSource:
+class MastodonWebhookSource(LimitedWebhook):
     """`POST /hooks/{slug}/mastodon`; the secret is the admin webhook's secret."""
 
     name = "mastodon"
 
-    def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
-        self.max_body = max_body
-
     def handle(self, inbound: Inbound, secret: str, now: datetime) -> Outcome:
-        require_method(inbound, "POST")
-        check_size(inbound.body, self.max_body)
+        self.admit(inbound)
         verify(inbound, secret)
         payload = parse_json_object(inbound.body)
         if payload.get("event") != "status.created":

@@ -9,19 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from scoreboard.sources.base import (
-    MAX_BODY_BYTES,
     Inbound,
+    LimitedWebhook,
     Outcome,
     PayloadError,
     Post,
     SignatureError,
-    check_size,
     from_unix,
     hashtags_in,
     opt_dict,
     opt_str,
     parse_json_object,
-    require_method,
     unescape,
 )
 from scoreboard.sources.signing import check_timestamp, require_header, require_secret, same
@@ -89,17 +87,13 @@ def post_from(envelope: dict[str, Any], event: dict[str, Any]) -> Post:
     )
 
 
-class SlackSource:
+class SlackSource(LimitedWebhook):
     """`POST /hooks/{slug}/slack`; the secret is the app's Signing Secret."""
 
     name = "slack"
 
-    def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
-        self.max_body = max_body
-
     def handle(self, inbound: Inbound, secret: str, now: datetime) -> Outcome:
-        require_method(inbound, "POST")
-        check_size(inbound.body, self.max_body)
+        self.admit(inbound)
         verify(inbound, secret, now)
         payload = parse_json_object(inbound.body)
         kind = payload.get("type")

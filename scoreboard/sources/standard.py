@@ -6,18 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from scoreboard.sources.base import (
-    MAX_BODY_BYTES,
     Inbound,
+    LimitedWebhook,
     Outcome,
     PayloadError,
     Post,
     SignatureError,
-    check_size,
     hashtags_in,
     opt_str,
     parse_iso,
     parse_json_object,
-    require_method,
 )
 from scoreboard.sources.signing import (
     b64,
@@ -81,17 +79,13 @@ def post_from(payload: dict[str, Any], msg_id: str) -> Post:
     )
 
 
-class StandardWebhookSource:
+class StandardWebhookSource(LimitedWebhook):
     """`POST /hooks/{slug}/webhook` with body `{text, author?, id?, created_at?, lang?}`."""
 
     name = "webhook"
 
-    def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
-        self.max_body = max_body
-
     def handle(self, inbound: Inbound, secret: str, now: datetime) -> Outcome:
-        require_method(inbound, "POST")
-        check_size(inbound.body, self.max_body)
+        self.admit(inbound)
         msg_id = verify(inbound, secret, now)
         payload = parse_json_object(inbound.body)
         return Outcome(posts=[post_from(payload, msg_id)])

@@ -10,11 +10,11 @@ from typing import Any
 from scoreboard.sources.base import (
     MAX_BODY_BYTES,
     Inbound,
+    LimitedWebhook,
     Outcome,
     PayloadError,
     Post,
     SignatureError,
-    check_size,
     hashtags_in,
     html_to_text,
     id_str,
@@ -22,7 +22,6 @@ from scoreboard.sources.base import (
     opt_str,
     parse_iso,
     parse_json_object,
-    require_method,
 )
 from scoreboard.sources.signing import (
     b64,
@@ -73,18 +72,17 @@ def post_from(activity: Mapping[str, Any]) -> Post | None:
     )
 
 
-class TeamsSource:
+class TeamsSource(LimitedWebhook):
     """`POST /hooks/{slug}/teams`; the secret is the base64 security token Teams shows."""
 
     name = "teams"
 
     def __init__(self, reply: str = DEFAULT_REPLY, max_body: int = MAX_BODY_BYTES) -> None:
+        super().__init__(max_body)
         self.reply = reply
-        self.max_body = max_body
 
     def handle(self, inbound: Inbound, secret: str, now: datetime) -> Outcome:
-        require_method(inbound, "POST")
-        check_size(inbound.body, self.max_body)
+        self.admit(inbound)
         verify(inbound, secret)
         activity = parse_json_object(inbound.body)
         answer: dict[str, object] = {"type": "message", "text": self.reply}

@@ -7,20 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from scoreboard.sources.base import (
-    MAX_BODY_BYTES,
     Inbound,
+    LimitedWebhook,
     Outcome,
     PayloadError,
     Post,
     SignatureError,
-    check_size,
     from_unix,
     id_str,
     opt_dict,
     opt_list,
     opt_str,
     parse_json_object,
-    require_method,
     unique_tags,
 )
 from scoreboard.sources.signing import require_header, require_secret, same
@@ -102,17 +100,13 @@ def is_from_bot(message: Mapping[str, Any]) -> bool:
     return bool(sender and sender.get("is_bot") is True)
 
 
-class TelegramSource:
+class TelegramSource(LimitedWebhook):
     """`POST /hooks/{slug}/telegram`; the secret is the `secret_token` given to setWebhook."""
 
     name = "telegram"
 
-    def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
-        self.max_body = max_body
-
     def handle(self, inbound: Inbound, secret: str, now: datetime) -> Outcome:
-        require_method(inbound, "POST")
-        check_size(inbound.body, self.max_body)
+        self.admit(inbound)
         verify(inbound, secret)
         update = parse_json_object(inbound.body)
         if id_str(update.get("update_id")) is None:

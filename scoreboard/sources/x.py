@@ -7,19 +7,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scoreboard.sources.base import (
-    MAX_BODY_BYTES,
     Inbound,
+    LimitedWebhook,
     Outcome,
     PayloadError,
     Post,
     SignatureError,
-    check_size,
     id_str,
     opt_dict,
     opt_list,
     opt_str,
     parse_json_object,
-    require_method,
     unescape,
     unique_tags,
 )
@@ -90,19 +88,15 @@ def post_from(tweet: Mapping[str, Any]) -> Post | None:
     )
 
 
-class XSource:
+class XSource(LimitedWebhook):
     """`GET|POST /hooks/{slug}/x`; the secret is the app's consumer (API) secret."""
 
     name = "x"
 
-    def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
-        self.max_body = max_body
-
     def handle(self, inbound: Inbound, secret: str, now: datetime) -> Outcome:
-        require_method(inbound, "GET", "POST")
+        self.admit(inbound, "GET", "POST")
         if inbound.method == "GET":
             return crc_response(inbound, secret)
-        check_size(inbound.body, self.max_body)
         verify(inbound, secret)
         payload = parse_json_object(inbound.body)
         events = payload.get("tweet_create_events")
