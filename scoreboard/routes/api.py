@@ -19,7 +19,7 @@ from scoreboard.deps import (
     ServicesDep,
 )
 from scoreboard.ingest import IngestError, draft_reaction
-from scoreboard.models import Board, Reaction, iso
+from scoreboard.models import Board, Reaction, iso, reaction_public
 from scoreboard.schemas import (
     BoardCreate,
     BoardCreated,
@@ -46,19 +46,11 @@ class SegmentIn(BaseModel):
 
 def reaction_fields(reaction: Reaction) -> dict[str, Any]:
     """The `ReactionOut` fields as plain data (the ingest path skips re-validating them)."""
-    return {
-        "id": reaction.id,
-        "source": reaction.source,
-        "author": reaction.author,
-        "text": reaction.text,
-        "emoji": reaction.emoji,
-        "lang": reaction.lang,
-        "label": reaction.label,
-        "score": round(reaction.score, 3),
-        "status": reaction.status,
-        "segment": reaction.segment,
-        "received_at": iso(reaction.received_at) or "",
-    }
+    fields = reaction_public(reaction)
+    del fields["pinned"]
+    fields["status"] = reaction.status
+    fields["received_at"] = fields["received_at"] or ""
+    return fields
 
 
 def reaction_out(reaction: Reaction) -> ReactionOut:
