@@ -117,3 +117,19 @@ def load_a_page_that_calls_out(browser: Browser) -> None:
 def test_requests_to_other_hosts_are_blocked_and_fail_the_test(browser: Browser) -> None:
     with pytest.raises(AssertionError, match=r"leave loopback: \['http://192\.0\.2\.7/"):
         load_a_page_that_calls_out(browser)
+
+
+def test_the_phone_remembers_the_name_for_the_next_comment(
+    browser: Browser, server: LiveServer
+) -> None:
+    board = new_board(server, title="Names", reactions=REACTIONS)
+    with loopback_context(browser, **PHONE) as phone:
+        page = phone.new_page()
+        page.goto(f"{server.url}/b/{board.slug}")
+        expect(page.locator("#author")).to_have_value("")
+        page.locator("#text").fill("First question")
+        page.locator("#author").fill("Grace")
+        page.locator(".send").tap()
+        expect(page.locator("#status")).to_have_text(EN["sent"])
+        page.reload()
+        expect(page.locator("#author")).to_have_value("Grace")

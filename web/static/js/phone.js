@@ -60,6 +60,15 @@ for (const button of document.querySelectorAll(".tap")) {
 }
 
 const form = document.querySelector(".phone__form");
+const NAME_KEY = "scoreboard-name";
+// The name is optional; once typed, the next comment (and the next talk) remembers it.
+if (form) {
+  try {
+    form.elements.author.value = localStorage.getItem(NAME_KEY) || "";
+  } catch (error) {
+    // private browsing may refuse storage: the field simply starts empty
+  }
+}
 form?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = form.elements.text.value.trim();
@@ -67,7 +76,13 @@ form?.addEventListener("submit", async (event) => {
   if (!text || button.getAttribute("aria-disabled") === "true") return;
   // aria-disabled, not disabled: a disabled button drops the keyboard user's focus.
   button.setAttribute("aria-disabled", "true");
-  const ok = await send({ text, author: form.elements.author.value.trim() });
+  const author = form.elements.author.value.trim();
+  try {
+    localStorage.setItem(NAME_KEY, author);
+  } catch (error) {
+    // storage refused: nothing to remember
+  }
+  const ok = await send({ text, author });
   button.removeAttribute("aria-disabled");
   if (ok) form.elements.text.value = "";
 });
