@@ -117,7 +117,9 @@ async def phone_post(
         headers = error.headers if isinstance(error, HTTPException) else None
         if wants_json:
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-        context = page_context(request, services, board, sent=False, error=detail)
+        context = page_context(
+            request, services, board, sent=False, error=detail, typed=text, name=author
+        )
         return templates_of(request).TemplateResponse(
             request,
             "phone.html",

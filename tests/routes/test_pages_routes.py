@@ -292,3 +292,11 @@ def test_page_scripts_are_files_not_inline(client: TestClient, board: NewBoard) 
             assert script[1].strip() == ""
         assert " on" + "click=" not in page
         assert "style=" not in page
+
+
+def test_a_refused_form_post_keeps_what_was_typed(client: TestClient, board: NewBoard) -> None:
+    typed = "x" * 600 + " <b>my long comment</b>"
+    page = client.post(f"/b/{board.slug}", data={"text": typed, "author": "Lin", "client_id": "k1"})
+    assert page.status_code == 413
+    assert "&lt;b&gt;my long comment&lt;/b&gt;</textarea>" in page.text
+    assert 'value="Lin"' in page.text
