@@ -41,6 +41,7 @@ class Comment:
     minute: str
     segment: str | None
     source: str
+    times: int = 1  # how often the room sent this same text
 
 
 @dataclass
@@ -198,6 +199,8 @@ class _Gather:
     segments: dict[str, _Slice] = field(default_factory=dict)
     best: list[tuple[float, int, Comment]] = field(default_factory=list)
     worst: list[tuple[float, int, Comment]] = field(default_factory=list)
+    # Rooms repeat themselves ("great talk!" x 12): rank each text once, count the rest.
+    repeats: Counter[int] = field(default_factory=Counter)
     first_at: datetime | None = None
     last_at: datetime | None = None
 
@@ -222,6 +225,10 @@ class _Gather:
             self._rank(row, moment)
 
     def _rank(self, row: Any, moment: datetime) -> None:
+        key = _text_key(row.text)
+        self.repeats[key] += 1
+        if self.repeats[key] > 1:
+            return
         comment = Comment(
             row.text, row.author, row.emoji, round(row.score, 2), "", row.segment, row.source
         )
@@ -230,6 +237,11 @@ class _Gather:
             _keep(self.best, (row.score, -row.id, stamped))
         elif row.label == "negative":
             _keep(self.worst, (-row.score, -row.id, stamped))
+
+
+def _text_key(text: str) -> int:
+    """Same words, same key: case and spacing don't make a different comment."""
+    return hash(" ".join(text.casefold().split()))
 
 
 def _keep(heap: list[Any], item: tuple[float, int, Any]) -> None:
@@ -294,15 +306,20 @@ def _assemble(
         segments=segment_rows(gather.segments),
         sources=shares(gather.sources),
         words=word_cloud(gather.words),
-        positive=_ranked(gather.best, gather.first_at),
-        negative=_ranked(gather.worst, gather.first_at),
+        positive=_ranked(gather.best, gather.first_at, gather.repeats),
+        negative=_ranked(gather.worst, gather.first_at, gather.repeats),
         moderation=moderation,
     )
 
 
-def _ranked(heap: list[tuple[float, int, Any]], start: datetime | None) -> list[Comment]:
+def _ranked(
+    heap: list[tuple[float, int, Any]], start: datetime | None, repeats: Counter[int]
+) -> list[Comment]:
     ordered = sorted(heap, key=lambda item: item[:2], reverse=True)
-    return [_with_minute(comment, moment, start) for _, _, (moment, comment) in ordered]
+    return [
+        replace(_with_minute(comment, moment, start), times=repeats[_text_key(comment.text)])
+        for _, _, (moment, comment) in ordered
+    ]
 
 
 def _with_minute(comment: Comment, moment: datetime, start: datetime | None) -> Comment:

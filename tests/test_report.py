@@ -133,3 +133,15 @@ def test_report_generated_time_is_shown_in_utc(client: TestClient, board: NewBoa
     page = _report(client, board)
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     assert f"generated {today}" in page
+
+
+def test_a_comment_the_room_repeats_is_ranked_once_with_its_count(
+    client: TestClient, board: NewBoard
+) -> None:
+    url = f"/api/boards/{board.slug}/reactions"
+    for text in ("Great talk!", "great   TALK!", "Great talk!", "Brilliant demo, loved it"):
+        assert client.post(url, json={"text": text}).status_code == 201
+    page = _report(client, board)
+    positive = page.split("Most positive comments", 1)[1].split("</section>", 1)[0]
+    assert positive.count("comment__text") == 2
+    assert '<span class="comment__times">×3</span>' in positive
