@@ -25,6 +25,8 @@ from scoreboard.routes import (
     moderation,
     organiser,
     pages,
+    replay,
+    report,
     sources,
 )
 from scoreboard.security import Guard
@@ -32,6 +34,8 @@ from scoreboard.services import Services
 from scoreboard.settings import Settings
 
 log = logging.getLogger(__name__)
+
+ROUTES = (api, moderation, sources, exports, report, replay, live, pages, organiser, docs, health)
 
 # Young collections every 5,000 allocations instead of 700: with thousands of open
 # sockets, Python's default rhythm ran a full collection every few seconds, each
@@ -96,7 +100,7 @@ def create_app(
     static = web_dir() / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/docs-assets", StaticFiles(directory=docs.assets_dir()), name="docs-assets")
-    for module in (api, moderation, exports, live, pages, organiser, docs, health, sources):
+    for module in ROUTES:
         app.include_router(module.router)
     return app
 

@@ -23,21 +23,37 @@ def cookie_name(slug: str) -> str:
     return f"sb_org_{slug}"
 
 
-def _signature(board: Board, server_key: str, expires: int, nonce: str) -> str:
+def _signature(board: Board, server_key: str, purpose: str, expires: int, nonce: str) -> str:
     key = f"{server_key}:{board.token_hash}".encode()
-    message = f"organiser:{board.slug}:{expires}:{nonce}".encode()
+    message = f"{purpose}:{board.slug}:{expires}:{nonce}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def issue(board: Board, server_key: str, now: float | None = None) -> tuple[str, str]:
-    """A new session: the cookie's value and the CSRF token the page must send."""
-    expires = int((now if now is not None else time.time()) + SESSION_SECONDS)
+def issue(
+    board: Board,
+    server_key: str,
+    *,
+    purpose: str = "organiser",
+    seconds: int = SESSION_SECONDS,
+    now: float | None = None,
+) -> tuple[str, str]:
+    """A new session: the cookie's value and the CSRF token the page must send.
+
+    `purpose` keeps sessions apart: a report-only cookie never opens the organiser page.
+    """
+    expires = int((now if now is not None else time.time()) + seconds)
     nonce = secrets.token_urlsafe(18)
-    return f"{expires}.{nonce}.{_signature(board, server_key, expires, nonce)}", nonce
+    signature = _signature(board, server_key, purpose, expires, nonce)
+    return f"{expires}.{nonce}.{signature}", nonce
 
 
 def verify(
-    board: Board, server_key: str, value: str | None, now: float | None = None
+    board: Board,
+    server_key: str,
+    value: str | None,
+    *,
+    purpose: str = "organiser",
+    now: float | None = None,
 ) -> str | None:
     """The session's CSRF token when the cookie is genuine and current, else None."""
     expires, _, rest = (value or "").partition(".")
@@ -46,7 +62,7 @@ def verify(
         return None
     if int(expires) < (now if now is not None else time.time()):
         return None
-    expected = _signature(board, server_key, int(expires), nonce)
+    expected = _signature(board, server_key, purpose, int(expires), nonce)
     return nonce if hmac.compare_digest(signature, expected) else None
 
 

@@ -116,3 +116,25 @@ def test_the_organiser_session_opens_the_report(client: TestClient, board: NewBo
     assert client.get(f"/b/{board.slug}/report").status_code == 401
     log_in(client, board)
     assert client.get(f"/b/{board.slug}/report").status_code == 200
+
+
+def test_a_report_session_never_opens_the_organiser_page(
+    client: TestClient, board: NewBoard
+) -> None:
+    client.post(f"/b/{board.slug}/report/session", json={"token": board.token})
+    report = client.get(f"/b/{board.slug}/report")
+    assert report.status_code == 200
+    assert 'id="logout"' in report.text  # its own session can be ended from the report
+    report_cookie = client.cookies.get("sb_report")
+    assert report_cookie is not None
+    client.cookies.set(f"sb_org_{board.slug}", report_cookie)  # same format, other purpose
+    assert client.get(f"/b/{board.slug}/admin").status_code == 401
+
+
+def test_the_report_opened_by_the_organiser_session_offers_no_logout_of_its_own(
+    client: TestClient, board: NewBoard
+) -> None:
+    log_in(client, board)
+    report = client.get(f"/b/{board.slug}/report")
+    assert report.status_code == 200
+    assert 'id="logout"' not in report.text
