@@ -312,3 +312,32 @@ def backoff_delay(attempt: int, base: float, cap: float) -> float:
     """Exponential backoff with jitter: between half and all of min(cap, base * 2^attempt)."""
     ceiling = min(cap, base * 2.0 ** min(max(attempt, 0), 32))
     return ceiling / 2 + _jitter.uniform(0, ceiling / 2)
+
+
+class FollowerHealth:
+    """What both feed followers report to the organiser page, and their backoff settings."""
+
+    def __init__(
+        self, on_status: StatusCallback | None, backoff_base: float, backoff_max: float
+    ) -> None:
+        self.on_status = on_status
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.state: ConnectorState = "connecting"
+        self.error: str | None = None
+        self.last_event_at: datetime | None = None
+        self._failures = 0
+
+    @property
+    def position(self) -> str | None:
+        """Where to resume after a restart (the follower's cursor)."""
+        return None
+
+    @property
+    def status(self) -> ConnectorStatus:
+        return ConnectorStatus(self.state, self.error, self.last_event_at, self.position)
+
+    def _report(self, state: ConnectorState, error: str | None = None) -> None:
+        self.state, self.error = state, error
+        if self.on_status is not None:
+            self.on_status(self.status)

@@ -7,7 +7,6 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -15,8 +14,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from scoreboard.sources.base import (
-    ConnectorState,
-    ConnectorStatus,
+    FollowerHealth,
     Post,
     StatusCallback,
     backoff_delay,
@@ -87,7 +85,7 @@ def post_from_event(event: Mapping[str, Any]) -> Post | None:
     )
 
 
-class JetstreamFollower:
+class JetstreamFollower(FollowerHealth):
     """Follows a Jetstream instance; run it as a task and cancel the task to stop.
 
     `status` (and `on_status`, called on every state change) reports the state, the
@@ -107,29 +105,17 @@ class JetstreamFollower:
         rewind_us: int = REWIND_US,
         open_timeout: float = 10.0,
     ) -> None:
+        super().__init__(on_status, backoff_base, backoff_max)
         self.url = url
         self.hashtags = unique_tags(hashtags)
         self.submit = submit
         self.cursor = cursor
-        self.on_status = on_status
-        self.backoff_base = backoff_base
-        self.backoff_max = backoff_max
         self.rewind_us = rewind_us
         self.open_timeout = open_timeout
-        self.state: ConnectorState = "connecting"
-        self.error: str | None = None
-        self.last_event_at: datetime | None = None
-        self._failures = 0
 
     @property
-    def status(self) -> ConnectorStatus:
-        position = None if self.cursor is None else str(self.cursor)
-        return ConnectorStatus(self.state, self.error, self.last_event_at, position)
-
-    def _report(self, state: ConnectorState, error: str | None = None) -> None:
-        self.state, self.error = state, error
-        if self.on_status is not None:
-            self.on_status(self.status)
+    def position(self) -> str | None:
+        return None if self.cursor is None else str(self.cursor)
 
     async def run(self) -> None:
         """Connect, follow and reconnect with backoff until cancelled."""

@@ -16,8 +16,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from scoreboard.sources.base import (
-    ConnectorState,
-    ConnectorStatus,
+    FollowerHealth,
     PayloadError,
     Post,
     StatusCallback,
@@ -64,7 +63,7 @@ def status_from_frame(message: str | bytes) -> dict[str, Any] | None:
     return status if isinstance(status, dict) else None
 
 
-class MastodonTagFollower:
+class MastodonTagFollower(FollowerHealth):
     """Follows one hashtag on one instance; run it as a task and cancel the task to stop.
 
     Each round catches up through `/api/v1/timelines/tag/{tag}?since_id=` and then
@@ -92,35 +91,24 @@ class MastodonTagFollower:
         page_limit: int = 40,
         max_pages: int = 5,
     ) -> None:
+        super().__init__(on_status, backoff_base, backoff_max)
         self.instance_url = instance_url.rstrip("/")
         self.tag = normalise_tag(tag)
         self.submit = submit
         self.access_token = access_token
         self.since_id = since_id
-        self.on_status = on_status
         self.stream_url = streaming_url(streaming_base_url or self.instance_url, self.tag)
         self.poll_interval = poll_interval
         self.polls_per_stream_retry = polls_per_stream_retry
-        self.backoff_base = backoff_base
-        self.backoff_max = backoff_max
         self.backfill = backfill
         self.http_timeout = http_timeout
         self.page_limit = page_limit
         self.max_pages = max_pages
-        self.state: ConnectorState = "connecting"
-        self.error: str | None = None
-        self.last_event_at: datetime | None = None
-        self._failures = 0
         self._primed = since_id is not None or backfill
 
     @property
-    def status(self) -> ConnectorStatus:
-        return ConnectorStatus(self.state, self.error, self.last_event_at, self.since_id)
-
-    def _report(self, state: ConnectorState, error: str | None = None) -> None:
-        self.state, self.error = state, error
-        if self.on_status is not None:
-            self.on_status(self.status)
+    def position(self) -> str | None:
+        return self.since_id
 
     def _auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
