@@ -22,11 +22,11 @@ from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 from tests.conftest import LiveServer, NewBoard, make_board
+from tests.sources.test_sources_jetstream import post_event
 from tests.test_live import receive, subscribe, ticks_until
 
 pytestmark = pytest.mark.live
 
-DID = "did:plc:ewvi7nxzyoun6zhxrhs64oiz"
 T0 = 1_777_888_800_000_000
 DROP = None  # queued instead of a frame: close the connection
 
@@ -96,34 +96,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def bluesky_post(rkey: str, text: str, time_us: int, tag: str | None = "devconf") -> dict[str, Any]:
-    facets = []
-    if tag:
-        start = text.lower().encode().index(f"#{tag}".encode())
-        facets.append(
-            {
-                "index": {"byteStart": start, "byteEnd": start + len(tag) + 1},
-                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}],
-            }
-        )
-    return {
-        "did": DID,
-        "time_us": time_us,
-        "kind": "commit",
-        "commit": {
-            "rev": "3l3qo2vutsw2b",
-            "operation": "create",
-            "collection": "app.bsky.feed.post",
-            "rkey": rkey,
-            "record": {
-                "$type": "app.bsky.feed.post",
-                "createdAt": "2026-05-04T09:59:00.000Z",
-                "langs": ["en"],
-                "text": text,
-                "facets": facets,
-            },
-            "cid": "bafyreidc6sydkkbchcyg62v77wbhzvb2mvytlmsychqgwf2xojjtirmzj4",
-        },
-    }
+    return post_event(rkey, text, time_us=time_us, tags=[tag] if tag else [])
 
 
 def mastodon_status(status_id: int, text: str) -> dict[str, Any]:

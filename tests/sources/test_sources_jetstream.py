@@ -35,7 +35,7 @@ def post_event(
     """A Jetstream commit event for a new post; hashtags as rich-text tag facets."""
     facets = []
     for tag in tags or []:
-        start = text.encode().index(f"#{tag}".encode())
+        start = text.lower().encode().index(f"#{tag.lower()}".encode())
         facets.append(
             {
                 "index": {"byteStart": start, "byteEnd": start + len(tag.encode()) + 1},
