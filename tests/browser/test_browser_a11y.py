@@ -6,10 +6,6 @@ contexts bypass the Content-Security-Policy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from scoreboard.i18n import STRINGS
 from tests.browser.browser_support import (
     LAPTOP,
@@ -18,12 +14,10 @@ from tests.browser.browser_support import (
     Browser,
     Page,
     expect,
-    launch,
     loopback_context,
     new_board,
     post_reaction,
     serious_violations,
-    serving,
     settle,
     tab_to,
     tally,
@@ -32,18 +26,6 @@ from tests.conftest import LiveServer
 
 EN = STRINGS["en"]
 REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "😴"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("a11y")) as live:
-        yield live
 
 
 def assert_accessible(page: Page) -> None:

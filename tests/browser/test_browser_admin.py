@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from tests.browser.browser_support import (
     LAPTOP,
     PROJECTOR,
@@ -13,29 +9,15 @@ from tests.browser.browser_support import (
     Page,
     RecordProperty,
     expect,
-    launch,
     loopback_context,
     new_board,
     post_reaction,
     screenshot,
-    serving,
 )
 from tests.conftest import LiveServer
 
 # Moderation runs through the organiser page's 2 s poll and the hub's next tick.
 MODERATED_MS = 5_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("admin")) as live:
-        yield live
 
 
 def log_in(page: Page, token: str, title: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from scoreboard.i18n import STRINGS
@@ -15,29 +13,15 @@ from tests.browser.browser_support import (
     Page,
     RecordProperty,
     expect,
-    launch,
     loopback_context,
     new_board,
     screenshot,
-    serving,
     tally,
 )
 from tests.conftest import LiveServer
 
 EN = STRINGS["en"]
 REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "😴"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("phone")) as live:
-        yield live
 
 
 def open_projector(page: Page, url: str) -> None:

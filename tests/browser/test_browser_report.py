@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -15,30 +13,16 @@ from tests.browser.browser_support import (
     Page,
     RecordProperty,
     expect,
-    launch,
     loopback_context,
     new_board,
     post_reaction,
     screenshot,
     serious_violations,
-    serving,
     settle,
 )
 from tests.conftest import LiveServer, NewBoard
 
 TITLE = "Report in the browser"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("report")) as live:
-        yield live
 
 
 @pytest.fixture(scope="module")

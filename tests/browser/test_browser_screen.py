@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.browser.browser_support import (
     ACTION_MS,
@@ -14,12 +12,10 @@ from tests.browser.browser_support import (
     Browser,
     RecordProperty,
     expect,
-    launch,
     loopback_context,
     new_board,
     post_reaction,
     screenshot,
-    serving,
 )
 from tests.conftest import LiveServer, admin_headers
 
@@ -43,19 +39,8 @@ BUSY_ROOM = [
     ),
 ]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    # A public address as behind a venue's proxy: the join card shows a realistic host.
-    env = {"SCOREBOARD_PUBLIC_URL": f"https://{PUBLIC_HOST}"}
-    with serving(tmp_path_factory.mktemp("screen"), **env) as live:
-        yield live
+# A public address as behind a venue's proxy: the join card shows a realistic host.
+SERVER_ENV = {"SCOREBOARD_PUBLIC_URL": f"https://{PUBLIC_HOST}"}
 
 
 def test_projector_reconnects_and_resyncs_after_a_server_restart(

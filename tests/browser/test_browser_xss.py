@@ -6,7 +6,6 @@ import base64
 import json
 import secrets
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -19,10 +18,8 @@ from tests.browser.browser_support import (
     Browser,
     Page,
     expect,
-    launch,
     loopback_context,
     new_board,
-    serving,
 )
 from tests.conftest import LiveServer, NewBoard
 
@@ -33,18 +30,6 @@ PAYLOADS = {
     "link": "javascript:window.__xss=4 link",
 }
 BIDI = "\u202eevil reversed"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("xss")) as live:
-        yield live
 
 
 def _signed_webhook(server: LiveServer, board: NewBoard, text: str) -> None:
