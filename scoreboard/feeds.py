@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from scoreboard.ingest import IngestError, draft_reaction
+from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board, iso
 from scoreboard.source_configs import (
     PULL_SOURCES,
@@ -24,8 +24,6 @@ from scoreboard.source_configs import (
 from scoreboard.sources import JetstreamFollower, MastodonTagFollower, Post
 from scoreboard.sources.base import unique_tags
 from scoreboard.sources.jetstream import DEFAULT_URL as JETSTREAM_URL
-from scoreboard.text import clean_text
-from scoreboard.writer import Draft
 
 if TYPE_CHECKING:
     from scoreboard.services import Services
@@ -34,28 +32,6 @@ log = logging.getLogger(__name__)
 
 Follower = JetstreamFollower | MastodonTagFollower
 Submit = Callable[[Post], Awaitable[None]]
-ELLIPSIS = "…"
-
-
-def shorten(text: str, limit: int) -> str:
-    """Networks allow longer posts than the board: cut with an ellipsis instead of refusing."""
-    cleaned = clean_text(text)
-    if len(cleaned) <= limit:
-        return cleaned
-    return cleaned[: limit - 1].rstrip() + ELLIPSIS
-
-
-def draft_from_post(board: Board, post: Post, max_text_length: int) -> Draft:
-    """A social post as a reaction draft; raises IngestError (closed board, empty text)."""
-    return draft_reaction(
-        board,
-        source=post.source,
-        text=shorten(post.text, max_text_length),
-        author=post.author,
-        external_id=post.external_id,
-        posted_at=post.posted_at,
-        max_text_length=max_text_length,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,8 +272,9 @@ class FeedManager:
             if board is None:
                 return
             limit = self.services.settings.max_text_length
+            bans = self.services.bans.get(board_id, set())
             try:
-                draft = draft_from_post(board, post, limit)
+                draft = draft_from_post(board, post, limit, bans)
             except IngestError as error:
                 log.debug("skipped %s post %s: %s", post.source, post.external_id, error)
                 return

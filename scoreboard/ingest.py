@@ -7,6 +7,7 @@ from datetime import datetime
 
 from scoreboard.filters import blocked, fold, hold_reason
 from scoreboard.models import Board
+from scoreboard.sources.base import Post
 from scoreboard.text import clean_name, clean_text
 from scoreboard.writer import Draft
 
@@ -103,3 +104,31 @@ def _decide(
     if reason:
         return "held", reason
     return ("held", "pre") if board.moderation == "pre" else ("visible", None)
+
+
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    """Networks allow longer posts than the board: cut with an ellipsis instead of refusing."""
+    cleaned = clean_text(text)
+    if len(cleaned) <= limit:
+        return cleaned
+    return cleaned[: limit - 1].rstrip() + ELLIPSIS
+
+
+def draft_from_post(
+    board: Board, post: Post, max_text_length: int, bans: Collection[tuple[str, str]] = ()
+) -> Draft:
+    """A social post as a reaction draft, under the same bans and filters as any reaction;
+    raises IngestError (closed board, empty text)."""
+    return draft_reaction(
+        board,
+        source=post.source,
+        text=shorten(post.text, max_text_length),
+        author=post.author,
+        external_id=post.external_id,
+        posted_at=post.posted_at,
+        max_text_length=max_text_length,
+        bans=bans,
+    )

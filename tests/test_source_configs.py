@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import Session
 
 from scoreboard.db import create_schema, make_engine
-from scoreboard.feeds import FeedSpec, draft_from_post, feed_spec, shorten
+from scoreboard.feeds import FeedSpec, feed_spec
+from scoreboard.ingest import draft_from_post, shorten
 from scoreboard.models import Board
 from scoreboard.source_configs import (
     PULL_SOURCES,

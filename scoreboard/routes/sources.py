@@ -13,8 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from scoreboard.deps import BoardDep, OrganiserDep, ServicesDep
-from scoreboard.feeds import draft_from_post
-from scoreboard.ingest import IngestError
+from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board
 from scoreboard.routes.api import ERRORS
 from scoreboard.services import Services
@@ -176,7 +175,8 @@ async def _store_posts(
         if not matches(post, tags, chat_requires_hashtag=needs_tag):
             continue
         try:
-            draft = draft_from_post(board, post, services.settings.max_text_length)
+            limit = services.settings.max_text_length
+            draft = draft_from_post(board, post, limit, services.bans.get(_board_id(board), set()))
         except IngestError as error:
             log.debug("skipped %s post %s: %s", post.source, post.external_id, error)
             continue

@@ -472,3 +472,23 @@ def test_closed_board_acknowledges_but_stores_nothing(client: TestClient, tagged
     response = deliver(client, tagged, "webhook", delivery("webhook").payload)
     assert response.status_code == 200
     assert stored(client, tagged) == []
+
+
+@pytest.mark.parametrize("source", WEBHOOK_NAMES)
+def test_a_banned_author_stays_hidden_when_posting_from_a_network(
+    client: TestClient, tagged: NewBoard, source: str
+) -> None:
+    connect(client, tagged, source)
+    assert deliver(client, tagged, source, delivery(source, ident="2001").payload).is_success
+    [first] = stored(client, tagged)
+    banned = client.post(
+        f"/api/boards/{tagged.slug}/bans",
+        json={"reaction_id": first["id"], "kind": "author"},
+        headers=tagged.auth,
+    )
+    assert banned.status_code == 201, banned.text
+    later = delivery(source, "Still here #DevConf", ident="2002").payload
+    assert deliver(client, tagged, source, later).is_success
+    statuses = {r["external_id"]: r["status"] for r in stored(client, tagged)}
+    assert set(statuses.values()) == {"hidden"}
+    assert total(client, tagged) == 0
