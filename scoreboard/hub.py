@@ -133,6 +133,7 @@ class Hub:
     def removed(self, board_id: int, reaction_id: int) -> None:
         channel = self._channel(board_id)
         channel.dirty = True
+        channel.snapshot = None  # a client joining before the next tick must not see it
         channel.added = [item for item in channel.added if item["id"] != reaction_id]
         channel.removed.append(reaction_id)
 
@@ -140,6 +141,7 @@ class Hub:
         """Something else changed (settings, segment, pin); `resync` sends snapshots."""
         channel = self._channel(board_id)
         channel.dirty = True
+        channel.snapshot = None
         if resync:
             channel.seq += 1
             channel.snapshot = None

@@ -361,3 +361,21 @@ def test_run_ticks_on_its_own_at_tick_hz() -> None:
                     await task
 
     run(scenario())
+
+
+def test_a_client_joining_right_after_a_hide_never_gets_the_hidden_message() -> None:
+    source = Source()
+    hub = make_hub(source)
+    source.total = 1
+
+    async def body() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with hub.subscribe(BOARD) as first:
+            before = await read(first)  # the snapshot is cached for this seq
+        source.total = 0  # the organiser hid the only message
+        hub.removed(BOARD, 7)
+        async with hub.subscribe(BOARD) as second:  # before the next tick
+            return before, await read(second)
+
+    before, after = run(body())
+    assert before["tally"]["total"] == 1
+    assert after["tally"]["total"] == 0
