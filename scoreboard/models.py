@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
@@ -62,6 +63,64 @@ class Reaction(SQLModel, table=True):
     device: str | None = Field(default=None, max_length=32)  # keyed hash, for bans
 
 
+class ReactionFacts(Protocol):
+    """What tallies and live views read of a reaction: an ORM `Reaction` or a `ReactionRow`."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def board_id(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def author(self) -> str | None: ...
+    @property
+    def text(self) -> str | None: ...
+    @property
+    def emoji(self) -> str | None: ...
+    @property
+    def lang(self) -> str | None: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def pinned(self) -> bool: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def segment(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionRow:
+    """A stored reaction as plain data, fields in the table's column order.
+
+    The ingest path builds these instead of ORM objects: an instrumented `Reaction`
+    costs more to construct than the rest of storing it.
+    """
+
+    id: int
+    board_id: int
+    source: str
+    external_id: str | None
+    author: str | None
+    text: str | None
+    emoji: str | None
+    lang: str | None
+    score: float
+    label: str
+    status: str
+    pinned: bool
+    received_at: datetime
+    posted_at: datetime | None
+    segment: str | None
+    flag: str | None
+    device: str | None
+
+
 class Segment(SQLModel, table=True):
     """A labelled stretch of a talk, started by the speaker."""
 
@@ -117,7 +176,7 @@ def board_facts(board: Board) -> dict[str, Any]:
     }
 
 
-def reaction_public(reaction: Reaction) -> dict[str, Any]:
+def reaction_public(reaction: ReactionFacts) -> dict[str, Any]:
     """The fields a live board shows for one message (no device or moderation internals)."""
     return {
         "id": reaction.id,

@@ -18,7 +18,7 @@ from scoreboard.codes import keyed_hash
 from scoreboard.db import create_schema, make_engine
 from scoreboard.feeds import FeedManager
 from scoreboard.hub import Hub
-from scoreboard.models import Board, Reaction, board_facts, reaction_public
+from scoreboard.models import Board, Reaction, ReactionFacts, board_facts, reaction_public
 from scoreboard.moderation import Change, load_bans
 from scoreboard.ratelimit import RateLimiter
 from scoreboard.settings import Settings
@@ -95,7 +95,8 @@ class Services:
             self.tallies.for_board(board.id, board.hashtags)
         with Session(self.engine) as session:
             query = select(Reaction).order_by(col(Reaction.id)).execution_options(yield_per=5000)
-            self.tallies.apply(session.exec(query))
+            stored = session.exec(query)
+            self.tallies.apply(stored)
 
     async def start(self) -> None:
         await asyncio.to_thread(sentiment.warm_up)
@@ -116,7 +117,7 @@ class Services:
 
     # -- the commit hook: tallies first, then the live view --
 
-    def committed(self, reactions: list[Reaction]) -> None:
+    def committed(self, reactions: Sequence[ReactionFacts]) -> None:
         for reaction in reactions:
             self.hub.organiser_changed(reaction.board_id)
             if reaction.status != "visible":

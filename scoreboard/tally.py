@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from scoreboard.models import Reaction, as_utc, iso, reaction_public
+from scoreboard.models import ReactionFacts, as_utc, iso, reaction_public
 from scoreboard.words import cloud_words
 
 BUCKET_SECONDS = 60
@@ -51,7 +51,7 @@ class Tally:
     recent: deque[dict[str, Any]] = field(default_factory=deque)  # newest first
     pinned: dict[str, Any] | None = None
 
-    def apply(self, reaction: Reaction, sign: int = 1) -> None:
+    def apply(self, reaction: ReactionFacts, sign: int = 1) -> None:
         if reaction.status != "visible":
             return
         self.labels[reaction.label] += sign
@@ -71,7 +71,7 @@ class Tally:
             self._track_recent(reaction, sign)
         self._track_pin(reaction, sign)
 
-    def _track_recent(self, reaction: Reaction, sign: int) -> None:
+    def _track_recent(self, reaction: ReactionFacts, sign: int) -> None:
         if sign > 0 and (not self.recent or reaction.id > self.recent[0]["id"]):
             self.recent.appendleft(reaction_public(reaction))  # the usual case: newest
         elif sign > 0:  # a restored older message goes back in its place
@@ -82,7 +82,7 @@ class Tally:
         while len(self.recent) > self.recent_size:
             self.recent.pop()
 
-    def _track_pin(self, reaction: Reaction, sign: int) -> None:
+    def _track_pin(self, reaction: ReactionFacts, sign: int) -> None:
         if reaction.pinned and sign > 0:
             self.pinned = reaction_public(reaction)
         elif self.pinned and self.pinned["id"] == reaction.id:
@@ -141,6 +141,6 @@ class Tallies:
             self._by_board[board_id] = tally
         return tally
 
-    def apply(self, reactions: Iterable[Reaction], sign: int = 1) -> None:
+    def apply(self, reactions: Iterable[ReactionFacts], sign: int = 1) -> None:
         for reaction in reactions:
             self.for_board(reaction.board_id).apply(reaction, sign)

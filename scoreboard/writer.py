@@ -1,30 +1,39 @@
 """The single writer: group commit of concurrent reactions, with idempotent ingest.
 
-Every request that stores a reaction hands a `Draft` to the writer and waits. The
-writer takes everything queued at that moment, scores it, inserts it in one
-transaction (one fsync for the lot) and only then answers each waiting request: an
-acknowledged reaction is on disk. `(board, source, external_id)` makes a retry or a
-redelivered webhook return the stored reaction instead of a second row.
+Every request that stores a reaction has it scored, hands it to the writer and waits.
+The writer takes everything queued at that moment and inserts it in one transaction
+(one fsync for the lot), and only then answers each waiting request: an acknowledged
+reaction is on disk. `(board, source, external_id)` makes a retry or a redelivered
+webhook return the stored reaction instead of a second row.
+
+The hot path speaks to SQLite directly: one multi-row INSERT per batch, rows as plain
+`ReactionRow`s. Commits run on the writer's own thread, so the event loop keeps
+serving requests while the disk syncs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
+from sqlalchemy import Engine
 
-from scoreboard.models import Reaction, utcnow
+from scoreboard.models import Reaction, ReactionRow, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+T = TypeVar("T")
+
+COLUMNS = tuple(f.name for f in fields(ReactionRow))
+assert tuple(Reaction.__table__.columns.keys()) == COLUMNS, "ReactionRow must mirror the table"  # type: ignore[attr-defined]
 
 
 class Scored(Protocol):
@@ -39,7 +48,7 @@ class Scored(Protocol):
 
 
 Scorer = Callable[[str, str | None, Sequence[str], Sequence[str]], Scored]
-CommitHook = Callable[[list[Reaction]], None]
+CommitHook = Callable[[list[ReactionRow]], None]
 
 
 @dataclass(slots=True)
@@ -70,68 +79,110 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    reaction: Reaction
+    reaction: ReactionRow
     created: bool
 
 
+@dataclass(slots=True)
+class _Pending:
+    draft: Draft
+    scored: Scored
+    future: asyncio.Future[Stored]
+
+
 class Writer:
-    """Owns every insert of reactions; run it as one task per server."""
+    """Owns every insert of reactions; run it as one task per server.
+
+    The commits happen on a thread of the writer's own that takes the next batch as
+    soon as the last is on disk: the event loop only hands reactions over and answers
+    the waiting requests, and no batch waits for the loop to start it.
+    """
 
     def __init__(self, engine: Engine, scorer: Scorer, on_commit: CommitHook) -> None:
-        self._engine = engine
         self._scorer = scorer
         self._on_commit = on_commit
-        self._queue: asyncio.Queue[tuple[Draft, asyncio.Future[Stored]]] = asyncio.Queue()
-        self._next_id = 0
+        self._inbox: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._table = _Table(engine)
+        self._stopped = False
         self.batches = 0
         self.committed = 0
 
+    @property
+    def queued(self) -> int:
+        """Reactions waiting for the next batch (not those being committed)."""
+        return self._inbox.qsize()
+
     async def submit(self, draft: Draft) -> Stored:
-        """Store a reaction durably; returns once its row is committed."""
+        """Score and store a reaction durably; returns once its row is committed.
+
+        Scoring happens here, spread over the requests as they arrive, so a batch
+        waits only for the disk.
+        """
+        if self._stopped:
+            raise RuntimeError("the writer has stopped")
+        scored = self._scorer(draft.text or "", draft.emoji, draft.languages, draft.ignore_tags)
         future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
-        await self._queue.put((draft, future))
+        self._inbox.put(_Pending(draft, scored, future))
         return await future
 
     async def run(self) -> None:
-        """Commit batches forever; cancel to stop (queued work is answered first)."""
-        with self._engine.connect() as conn:
-            self._next_id = (conn.execute(select(func.max(Reaction.id))).scalar() or 0) + 1
+        """Commit until cancelled; what was submitted before is stored and answered first."""
+        loop = asyncio.get_running_loop()
+        self._table.open()
+        finished: asyncio.Future[None] = loop.create_future()
+        thread = threading.Thread(
+            target=self._commit_forever, args=(loop, finished), name="writer", daemon=True
+        )
+        thread.start()
         try:
-            while True:
-                batch = [await self._queue.get()]
-                await self._commit_batch(batch)
+            await asyncio.shield(finished)
         finally:
-            await self._drain()
+            self._stopped = True
+            self._inbox.put(None)  # after everything already submitted
+            await finished
+            self._table.close()
 
-    async def _drain(self) -> None:
-        while not self._queue.empty():
-            batch = [self._queue.get_nowait()]
-            await self._commit_batch(batch)
+    # -- the writer's thread --
 
-    async def _commit_batch(self, batch: list[tuple[Draft, asyncio.Future[Stored]]]) -> None:
-        while len(batch) < MAX_BATCH and not self._queue.empty():
-            batch.append(self._queue.get_nowait())
-        drafts = [draft for draft, _ in batch]
-        work = asyncio.ensure_future(asyncio.to_thread(self._store, drafts))
-        try:
-            results = await asyncio.shield(work)
-        except asyncio.CancelledError:
-            # The thread commits regardless: answer this batch before stopping.
-            self._finish(batch, await work)
-            raise
-        except Exception as error:
-            log.exception("commit of %d reactions failed", len(drafts))
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
-            return
-        self._finish(batch, results)
-
-    def _finish(
-        self,
-        batch: list[tuple[Draft, asyncio.Future[Stored]]],
-        results: list[Stored | Exception],
+    def _commit_forever(
+        self, loop: asyncio.AbstractEventLoop, finished: asyncio.Future[None]
     ) -> None:
+        try:
+            stop = False
+            while not stop:
+                batch, stop = self._next_batch()
+                if batch:
+                    results = self._store(batch)
+                    loop.call_soon_threadsafe(self._finish, batch, results)
+        finally:
+            loop.call_soon_threadsafe(finished.set_result, None)
+
+    def _next_batch(self) -> tuple[list[_Pending], bool]:
+        """Wait for one reaction, then take what else is queued; True once told to stop."""
+        first = self._inbox.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        while len(batch) < MAX_BATCH:
+            try:
+                pending = self._inbox.get_nowait()
+            except queue.Empty:
+                break
+            if pending is None:
+                return batch, True
+            batch.append(pending)
+        return batch, False
+
+    def _store(self, batch: list[_Pending]) -> list[Stored | Exception]:
+        try:
+            return self._table.store(batch)
+        except Exception as error:  # the disk or database failed: every request hears it
+            log.exception("commit of %d reactions failed", len(batch))
+            return [error] * len(batch)
+
+    # -- back on the event loop --
+
+    def _finish(self, batch: list[_Pending], results: list[Stored | Exception]) -> None:
         self.batches += 1
         created = [r.reaction for r in results if isinstance(r, Stored) and r.created]
         self.committed += len(created)
@@ -140,88 +191,157 @@ class Writer:
                 self._on_commit(created)
             except Exception:  # the rows are safe on disk; a live-view bug must not fail them
                 log.exception("commit hook failed")
-        for (_, future), result in zip(batch, results, strict=True):
-            if future.done():
+        for pending, result in zip(batch, results, strict=True):
+            if pending.future.done():
                 continue
             if isinstance(result, Stored):
-                future.set_result(result)
+                pending.future.set_result(result)
             else:
-                future.set_exception(result)
+                pending.future.set_exception(result)
 
-    # -- runs in a worker thread --
 
-    def _store(self, drafts: list[Draft]) -> list[Stored | Exception]:
+class _Table:
+    """The reaction table through one DB-API connection, used from the writer's thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pooled: Any = None
+        self._conn: sqlite3.Connection | None = None
+        self._next_id = 1
+        dialect = engine.dialect
+        columns = Reaction.__table__.columns  # type: ignore[attr-defined]
+        # SQLAlchemy's own conversions, so rows read back through the ORM as usual.
+        types = [columns[name].type.dialect_impl(dialect) for name in COLUMNS]
+        self._bind = [kind.bind_processor(dialect) for kind in types]
+        self._result = [kind.result_processor(dialect, None) for kind in types]
+        self._row_sql = "(" + ",".join("?" * len(COLUMNS)) + ")"
+
+    def open(self) -> None:
+        self._pooled = self._engine.raw_connection()
+        self._conn = self._pooled.driver_connection
+        found = self._connection.execute("SELECT max(id) FROM reaction").fetchone()
+        self._next_id = (found[0] or 0) + 1
+
+    def close(self) -> None:
+        if self._pooled is not None:
+            self._pooled.close()
+            self._pooled = self._conn = None
+
+    @property
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("the writer's connection is not open")
+        return self._conn
+
+    def store(self, batch: Sequence[_Pending]) -> list[Stored | Exception]:
         try:
-            return list(self._store_batch(drafts))
-        except IntegrityError:
+            return [*self._store_batch(batch)]
+        except sqlite3.IntegrityError:
             # Rare (a board deleted meanwhile): store the others one by one.
-            return [self._store_one(draft) for draft in drafts]
+            return [self._store_one(pending) for pending in batch]
 
-    def _store_one(self, draft: Draft) -> Stored | Exception:
+    def _store_one(self, pending: _Pending) -> Stored | Exception:
         try:
-            return self._store_batch([draft])[0]
-        except IntegrityError as error:
+            return self._store_batch([pending])[0]
+        except sqlite3.IntegrityError as error:
             return error
 
-    def _store_batch(self, drafts: list[Draft]) -> list[Stored]:
-        with self._engine.begin() as conn:
-            existing = self._existing(conn, drafts)
+    def _store_batch(self, batch: Sequence[_Pending]) -> list[Stored]:
+        conn = self._connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            existing = self._existing(conn, [pending.draft for pending in batch])
             results: list[Stored] = []
-            rows: list[dict[str, Any]] = []
+            rows: list[ReactionRow] = []
             next_id = self._next_id
-            for draft in drafts:
-                known = existing.get(draft.key) if draft.key else None
+            for pending in batch:
+                key = pending.draft.key
+                known = existing.get(key) if key else None
                 if known is not None:
                     results.append(Stored(known, created=False))
                     continue
-                reaction = self._build(draft, next_id)
+                row = _row(pending, next_id)
                 next_id += 1
-                rows.append(reaction.model_dump())
-                results.append(Stored(reaction, created=True))
-                if draft.key:
-                    existing[draft.key] = reaction
-            if rows:
-                conn.execute(insert(Reaction), rows)
+                rows.append(row)
+                results.append(Stored(row, created=True))
+                if key:
+                    existing[key] = row
+            for chunk in _chunks(rows, self._rows_per_statement(conn)):
+                conn.execute(self._insert_sql(len(chunk)), self._params(chunk))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         self._next_id = next_id
         return results
 
-    def _existing(self, conn: Any, drafts: list[Draft]) -> dict[tuple[int, str, str], Reaction]:
+    def _rows_per_statement(self, conn: sqlite3.Connection) -> int:
+        return max(1, min(500, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(COLUMNS)))
+
+    def _insert_sql(self, count: int) -> str:
+        names = ",".join(COLUMNS)  # our own column names; every value is a parameter
+        values = ",".join([self._row_sql] * count)
+        return f"INSERT INTO reaction ({names}) VALUES {values}"  # noqa: S608
+
+    def _params(self, rows: Sequence[ReactionRow]) -> list[Any]:
+        params: list[Any] = []
+        for row in rows:
+            for convert, name in zip(self._bind, COLUMNS, strict=True):
+                value = getattr(row, name)
+                params.append(convert(value) if convert and value is not None else value)
+        return params
+
+    def _existing(
+        self, conn: sqlite3.Connection, drafts: Sequence[Draft]
+    ) -> dict[tuple[int, str, str], ReactionRow]:
         """Stored reactions for the batch's keys, one indexed lookup per (board, source)."""
         wanted: dict[tuple[int, str], set[str]] = {}
         for draft in drafts:
             if draft.external_id is not None:
                 wanted.setdefault((draft.board_id, draft.source), set()).add(draft.external_id)
-        found: dict[tuple[int, str, str], Reaction] = {}
+        found: dict[tuple[int, str, str], ReactionRow] = {}
+        names = ",".join(COLUMNS)
         for (board_id, source), external_ids in wanted.items():
-            ids = sorted(external_ids)
-            for start in range(0, len(ids), 500):
-                query = select(Reaction).where(
-                    col(Reaction.board_id) == board_id,
-                    col(Reaction.source) == source,
-                    col(Reaction.external_id).in_(ids[start : start + 500]),
+            for ids in _chunks(sorted(external_ids), 500):
+                marks = ",".join("?" * len(ids))
+                query = (
+                    f"SELECT {names} FROM reaction WHERE board_id = ? AND source = ? "  # noqa: S608
+                    f"AND external_id IN ({marks})"
                 )
-                for row in conn.execute(query).mappings():
-                    reaction = Reaction.model_validate(dict(row))
-                    found[(board_id, source, str(reaction.external_id))] = reaction
+                for values in conn.execute(query, (board_id, source, *ids)):
+                    row = ReactionRow(*self._read(values))
+                    found[(board_id, source, str(row.external_id))] = row
         return found
 
-    def _build(self, draft: Draft, reaction_id: int) -> Reaction:
-        scored = self._scorer(draft.text or "", draft.emoji, draft.languages, draft.ignore_tags)
-        return Reaction(
-            id=reaction_id,
-            board_id=draft.board_id,
-            source=draft.source,
-            external_id=draft.external_id,
-            author=draft.author,
-            text=draft.text,
-            emoji=draft.emoji,
-            lang=scored.lang,
-            score=scored.score,
-            label=scored.label,
-            status=draft.status,
-            received_at=draft.received_at,
-            posted_at=draft.posted_at,
-            segment=draft.segment,
-            flag=draft.flag,
-            device=draft.device,
-        )
+    def _read(self, values: Sequence[Any]) -> Iterator[Any]:
+        for convert, value in zip(self._result, values, strict=True):
+            yield convert(value) if convert else value
+
+
+def _row(pending: _Pending, reaction_id: int) -> ReactionRow:
+    draft, scored = pending.draft, pending.scored
+    return ReactionRow(
+        id=reaction_id,
+        board_id=draft.board_id,
+        source=draft.source,
+        external_id=draft.external_id,
+        author=draft.author,
+        text=draft.text,
+        emoji=draft.emoji,
+        lang=scored.lang,
+        score=scored.score,
+        label=scored.label,
+        status=draft.status,
+        pinned=False,
+        received_at=draft.received_at,
+        posted_at=draft.posted_at,
+        segment=draft.segment,
+        flag=draft.flag,
+        device=draft.device,
+    )
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-import threading
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ from sqlmodel import Session
 from scoreboard import sentiment
 from scoreboard.codes import hash_token
 from scoreboard.db import create_schema, make_engine
-from scoreboard.models import Board, Reaction
+from scoreboard.models import Board, Reaction, ReactionRow, as_utc
 from scoreboard.writer import Draft, Scored, Stored, Writer
 
 T = TypeVar("T")
@@ -54,9 +55,9 @@ def board_id(engine: Engine) -> int:
 
 class Hook:
     def __init__(self) -> None:
-        self.calls: list[list[Reaction]] = []
+        self.calls: list[list[ReactionRow]] = []
 
-    def __call__(self, reactions: list[Reaction]) -> None:
+    def __call__(self, reactions: list[ReactionRow]) -> None:
         self.calls.append(list(reactions))
 
     @property
@@ -276,7 +277,7 @@ def test_the_commit_hook_gets_only_created_reactions(engine: Engine, board_id: i
 def test_a_failing_commit_hook_does_not_fail_the_stored_reactions(
     engine: Engine, board_id: int, db_path: Path
 ) -> None:
-    def broken(_: list[Reaction]) -> None:
+    def broken(_: list[ReactionRow]) -> None:
         raise RuntimeError("live view bug")
 
     async def body() -> Stored:
@@ -336,33 +337,83 @@ def test_queued_drafts_are_committed_when_the_writer_is_cancelled(
 def test_a_batch_in_flight_when_the_writer_is_cancelled_is_still_answered(
     engine: Engine, board_id: int, db_path: Path
 ) -> None:
-    scoring, release = threading.Event(), threading.Event()
-
-    def gated(text: str, emoji: str | None, langs: Sequence[str], tags: Sequence[str]) -> Scored:
-        scoring.set()
-        release.wait(5)
-        return score(text, emoji, langs, tags)
+    """Another connection holds the write lock, so the first batch waits inside its
+    transaction while the writer is cancelled; it and the later drafts still land."""
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
 
     async def body() -> list[Stored]:
-        writer = Writer(engine, gated, Hook())
+        writer = Writer(engine, score, Hook())
         task = asyncio.create_task(writer.run())
         first = [
             asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"first {n}")))
             for n in range(5)
         ]
-        assert await asyncio.to_thread(scoring.wait, 5), "the first batch never started"
+        await asyncio.sleep(0.2)  # the batch is in its thread, waiting for the lock
+        assert writer.queued == 0
+        assert not any(f.done() for f in first)
         later = [
             asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"later {n}")))
             for n in range(5)
         ]
         await asyncio.sleep(0)
         task.cancel()
-        release.set()
+        blocker.execute("COMMIT")
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        return await asyncio.wait_for(asyncio.gather(*first, *later), 2)
+        return await asyncio.wait_for(asyncio.gather(*first, *later), 5)
 
-    results = run(body())
+    try:
+        results = run(body())
+    finally:
+        blocker.close()
     assert len(results) == 10
     assert all(result.created for result in results)
     assert len(rows(db_path)) == 10
+
+
+def test_stored_rows_read_back_through_the_orm_unchanged(engine: Engine, board_id: int) -> None:
+    """The writer inserts without the ORM; the ORM must read exactly what it acknowledged."""
+
+    async def body(writer: Writer) -> list[Stored]:
+        return [
+            await writer.submit(
+                Draft(
+                    board_id,
+                    "slack",
+                    external_id="e1",
+                    author="Ann",
+                    text="really clear 👏",
+                    emoji="👏",
+                    status="held",
+                    flag="pre",
+                    segment="Demo",
+                    device="d1",
+                    posted_at=datetime(2026, 11, 28, 9, 30, 5, 123456, tzinfo=UTC),
+                )
+            ),
+            await writer.submit(Draft(board_id, "api", emoji="🔥")),
+        ]
+
+    results = run(with_writer(engine, Hook(), body))
+    with Session(engine) as session:
+        for stored in results:
+            loaded = session.get(Reaction, stored.reaction.id)
+            assert loaded is not None
+            read = loaded.model_dump()
+            for name in ("received_at", "posted_at"):
+                read[name] = read[name] and as_utc(read[name])
+            assert read == asdict(stored.reaction)
+
+
+def test_a_batch_bigger_than_one_statement_is_stored_whole(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body(writer: Writer) -> list[Stored]:
+        drafts = [Draft(board_id, "api", external_id=f"k{n}", text="ok") for n in range(1300)]
+        return await asyncio.gather(*(writer.submit(draft) for draft in drafts))
+
+    results = run(with_writer(engine, Hook(), body))
+    assert all(result.created for result in results)
+    assert len({result.reaction.id for result in results}) == 1300
+    assert len(rows(db_path)) == 1300

@@ -19,7 +19,7 @@ from scoreboard.deps import (
     ServicesDep,
 )
 from scoreboard.ingest import IngestError, draft_reaction
-from scoreboard.models import Board, Reaction, iso, reaction_public
+from scoreboard.models import Board, ReactionFacts, iso, reaction_public
 from scoreboard.schemas import (
     BoardCreate,
     BoardCreated,
@@ -44,7 +44,7 @@ class SegmentIn(BaseModel):
     label: Annotated[str, Field(min_length=1, max_length=80)]
 
 
-def reaction_fields(reaction: Reaction) -> dict[str, Any]:
+def reaction_fields(reaction: ReactionFacts) -> dict[str, Any]:
     """The `ReactionOut` fields as plain data (the ingest path skips re-validating them)."""
     fields = reaction_public(reaction)
     del fields["pinned"]
@@ -53,7 +53,7 @@ def reaction_fields(reaction: Reaction) -> dict[str, Any]:
     return fields
 
 
-def reaction_out(reaction: Reaction) -> ReactionOut:
+def reaction_out(reaction: ReactionFacts) -> ReactionOut:
     return ReactionOut(**reaction_fields(reaction))
 
 

@@ -21,4 +21,9 @@ def healthz(services: ServicesDep) -> dict[str, Any]:
         "status": "ok",
         "boards": len(services.boards),
         "subscribers": services.hub.total_subscribers(),
+        "writer": {
+            "batches": services.writer.batches,
+            "committed": services.writer.committed,
+            "queued": services.writer.queued,
+        },
     }

@@ -440,6 +440,16 @@ def test_healthz_is_200(client: TestClient) -> None:
     assert response.json()["status"] == "ok"
 
 
+def test_healthz_counts_the_writers_commits(client: TestClient, board: NewBoard) -> None:
+    before = client.get("/healthz").json()["writer"]
+    for n in range(3):
+        assert client.post(reactions_url(board), json={"text": f"nice {n}"}).status_code == 201
+    after = client.get("/healthz").json()["writer"]
+    assert after["committed"] - before["committed"] == 3
+    assert 1 <= after["batches"] - before["batches"] <= 3
+    assert after["queued"] == 0
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/docs", "/api/boards/{slug}"])
 def test_security_headers_are_on_every_response(
     client: TestClient, board: NewBoard, path: str
