@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import orjson
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,12 +46,7 @@ class Guard:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", _csp(frameable))
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                if not frameable:
-                    headers.setdefault("X-Frame-Options", "DENY")
+                message["headers"] = _with_security_headers(message.get("headers", ()), frameable)
             await send(message)
 
         await self.app(scope, limited_receive, send_with_headers)
@@ -58,6 +54,31 @@ class Guard:
 
 def _csp(frameable: bool) -> str:
     return CSP + ("; frame-ancestors *" if frameable else "; frame-ancestors 'none'")
+
+
+def _security_headers(frameable: bool) -> tuple[tuple[bytes, bytes], ...]:
+    headers = [
+        (b"content-security-policy", _csp(frameable).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+    if not frameable:
+        headers.append((b"x-frame-options", b"DENY"))
+    return tuple(headers)
+
+
+_SECURITY_HEADERS = {frameable: _security_headers(frameable) for frameable in (False, True)}
+
+
+def _with_security_headers(
+    headers: Iterable[tuple[bytes, bytes]], frameable: bool
+) -> list[tuple[bytes, bytes]]:
+    """The response's headers plus ours, unless the response set its own (built once:
+    this runs for every response)."""
+    result = list(headers)
+    present = {name.lower() for name, _ in result}
+    result += [h for h in _SECURITY_HEADERS[frameable] if h[0] not in present]
+    return result
 
 
 async def _too_large(send: Send, limit: int) -> None:
