@@ -88,8 +88,11 @@ def word_valence(word: str, lex: dict[str, float]) -> float:
     value = lex.get(word)
     if value is not None:
         return value
-    candidates = [_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)]
-    candidates += [form for c in (word, *candidates) for form in _uninflect(c)]
+    if _ELONGATED.search(word) is None:  # most words: both shortenings would give `word` back
+        candidates: list[str] = list(_uninflect(word))
+    else:
+        candidates = [_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)]
+        candidates += [form for c in (word, *candidates) for form in _uninflect(c)]
     for candidate in candidates:
         value = lex.get(candidate)
         if value is not None:
@@ -99,6 +102,8 @@ def word_valence(word: str, lex: dict[str, float]) -> float:
 
 def _prefixed(word: str, lex: dict[str, float]) -> float:
     """'superinteressant', 'oersaai': the glued intensifier boosts the word it is glued to."""
+    if not word.startswith(PREFIX_BOOSTERS):  # one C-level test for the usual unglued word
+        return 0.0
     for prefix in PREFIX_BOOSTERS:
         if word.startswith(prefix) and len(word) > len(prefix) + 2:
             value = word_valence(word[len(prefix) :], lex)

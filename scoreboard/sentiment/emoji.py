@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _SKIN_TONES = range(0x1F3FB, 0x1F400)
 _MODIFIERS = frozenset({0xFE0E, 0xFE0F, 0x20E3})
 _ZWJ = 0x200D
@@ -15,6 +17,23 @@ _EMOJI_RANGES = (
     (0x303D, 0x303D),
     (0x203C, 0x2049),
 )
+_EMOJI_CODEPOINTS = frozenset(
+    cp for low, high in _EMOJI_RANGES for cp in range(low, high + 1) if cp not in _SKIN_TONES
+)
+"""is_emoji as one set lookup (~4,000 code points) instead of a scan of the ranges per call."""
+_SPECIAL = re.compile(
+    "["
+    + "".join(
+        f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in (
+            *_EMOJI_RANGES,
+            (_SKIN_TONES[0], _SKIN_TONES[-1]),
+            *((cp, cp) for cp in (*_MODIFIERS, _ZWJ)),
+        )
+    )
+    + "]"
+)
+"""Every character that split_emoji does not simply keep: most messages have none."""
 
 # Written for this project. Values follow VADER's scale: ±1 mild, ±2 clear, ±3 strong.
 # In a talk, 😂 means "funny" (good) and 🤯 means "mind blown" (good); 🤔 is a question.
@@ -48,29 +67,37 @@ EMOTICONS: dict[str, float] = {
 
 def is_emoji(char: str) -> bool:
     """True when the code point belongs to a pictographic emoji block."""
-    cp = ord(char)
-    return any(low <= cp <= high for low, high in _EMOJI_RANGES) and cp not in _SKIN_TONES
+    return ord(char) in _EMOJI_CODEPOINTS
 
 
 def split_emoji(text: str) -> tuple[str, tuple[str, ...]]:
-    """Remove emoji from text; return the rest and normalised emoji (no selectors, no tones)."""
+    """Remove emoji from text; return the rest and normalised emoji (no selectors, no tones).
+
+    Most messages have no emoji: one regex search proves it. Otherwise only the special
+    characters are visited; the runs between them are kept as they are.
+    """
+    if _SPECIAL.search(text) is None:
+        return text, ()
     kept: list[str] = []
     found: list[str] = []
     after_zwj = False
-    for char in text:
-        cp = ord(char)
+    last = 0
+    for special in _SPECIAL.finditer(text):
+        if special.start() > last:  # ordinary characters in between end a ZWJ sequence
+            kept.append(text[last : special.start()])
+            after_zwj = False
+        last = special.end()
+        cp = ord(special.group())
         if cp in _MODIFIERS or cp in _SKIN_TONES:
             continue
         if cp == _ZWJ:
             after_zwj = True
             continue
-        if is_emoji(char):
-            if not after_zwj:
-                found.append(char)
-            kept.append(" ")
-        else:
-            kept.append(char)
+        if not after_zwj:
+            found.append(special.group())
+        kept.append(" ")
         after_zwj = False
+    kept.append(text[last:])
     return "".join(kept), tuple(found)
 
 

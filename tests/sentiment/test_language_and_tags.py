@@ -41,5 +41,15 @@ def test_board_hashtag_is_ignored_even_without_hash() -> None:
     assert score("sadconf", ignore_tags=("SadConf",)) == score("")
 
 
-def test_urls_do_not_count() -> None:
-    assert score("https://example.com/awful-terrible-bad").label == "neutral"
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/awful-terrible-bad",
+        "http://localhost:8000/awful-terrible-bad",
+        "www.example.nl/awful",
+        "awful-terrible.dev",
+    ],
+)
+def test_urls_do_not_count(url: str) -> None:
+    assert score(url).label == "neutral"
+    assert score(f"see {url} now").label == "neutral"
