@@ -15,7 +15,7 @@ from scoreboard.deps import (
     AdminDep,
     BoardDep,
     OrganiserDep,
-    RateLimited,
+    SendingDep,
     ServicesDep,
 )
 from scoreboard.ingest import IngestError, draft_reaction
@@ -133,16 +133,12 @@ def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict
     status_code=201,
     response_model=ReactionOut,
     responses={**ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
-    dependencies=[RateLimited],
 )
 async def react(
-    board: BoardDep,
-    body: Annotated[ReactionIn, Body()],
-    services: ServicesDep,
-    request: Request,
+    target: SendingDep, body: Annotated[ReactionIn, Body()], request: Request
 ) -> Response:
     """Send a reaction. 201 once it is stored on disk; 200 with the original on a retry."""
-    stored = await store(services, board, body, request, source="api")
+    stored = await store(target.services, target.board, body, request, source="api")
     return Response(
         orjson.dumps(reaction_fields(stored.reaction)),
         status_code=201 if stored.created else 200,
