@@ -16,9 +16,11 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from scoreboard.app import TELEMETRY_OFF
+
 
 def create_app() -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(telemetry=TELEMETRY_OFF)  # as scoreboard's own app
     ids = itertools.count(1)
 
     @app.get("/healthz")

@@ -114,7 +114,15 @@ def profiled(server: Server, seconds: float, output: Path | None) -> Iterator[No
         return
     command = [str(PY_SPY if PY_SPY.exists() else "py-spy"), "record", "--pid"]
     command += [str(server.process.pid), "--duration", str(max(1, int(seconds)))]
-    command += ["--rate", "100", "--format", "raw", "--nonblocking", "-o", str(output)]
+    command += [
+        "--rate",
+        os.environ.get("SB_SPY_RATE", "100"),
+        "--format",
+        "raw",
+        "--nonblocking",
+        "-o",
+        str(output),
+    ]
     spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 
 from scoreboard import __version__
@@ -41,6 +42,10 @@ ROUTES = (api, moderation, sources, exports, report, replay, live, pages, organi
 # sockets, Python's default rhythm ran a full collection every few seconds, each
 # pausing the event loop for 50-350 ms (measured), which froze every screen at once.
 GC_THRESHOLDS = (5_000, 10, 10)
+
+# FastAPI looks up the global OpenTelemetry providers on every request (4% of the
+# server's CPU under ingest load); off unless SCOREBOARD_TELEMETRY asks for it.
+TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 API_DESCRIPTION = """
 Organiser calls take `Authorization: Bearer <token>`: the board's organiser token, or the
@@ -92,6 +97,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        telemetry=None if settings.telemetry else TELEMETRY_OFF,
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=web_dir() / "templates")

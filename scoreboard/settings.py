@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         30, ge=1, le=500, description="How many latest messages the live board keeps."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    telemetry: bool = Field(
+        False,
+        description="Report OpenTelemetry traces and metrics to the globally configured providers.",
+    )
 
     @field_validator("default_languages", mode="before")
     @classmethod
