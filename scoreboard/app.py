@@ -33,6 +33,7 @@ from scoreboard.routes import (
 from scoreboard.security import Guard
 from scoreboard.services import Services
 from scoreboard.settings import Settings
+from scoreboard.writer import NotStored
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,18 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotStored, _not_stored)  # type: ignore[arg-type]
     static = web_dir() / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/docs-assets", StaticFiles(directory=docs.assets_dir()), name="docs-assets")
     for module in ROUTES:
         app.include_router(module.router)
     return app
+
+
+async def _not_stored(request: Request, error: NotStored) -> JSONResponse:
+    """503: nothing was acknowledged, so a network or a phone may send it again."""
+    return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -31,6 +31,7 @@ from scoreboard.models import Reaction, ReactionRow, utcnow
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+UNAVAILABLE = "the reaction could not be stored; try again in a moment"
 LINGER_SECONDS = 0.001
 """Under load, how long a batch waits for the requests already in flight to join it.
 
@@ -43,6 +44,14 @@ T = TypeVar("T")
 
 COLUMNS = tuple(f.name for f in fields(ReactionRow))
 assert tuple(Reaction.__table__.columns.keys()) == COLUMNS, "ReactionRow must mirror the table"  # type: ignore[attr-defined]
+
+
+class NotStored(Exception):
+    """The reaction was not stored (a database error, or the server is stopping).
+
+    Nothing was acknowledged, so the sender may safely try again: a retry with the same
+    external id is recognised if the row did land after all.
+    """
 
 
 class Scored(Protocol):
@@ -129,7 +138,7 @@ class Writer:
         waits only for the disk.
         """
         if self._stopped:
-            raise RuntimeError("the writer has stopped")
+            raise NotStored("the server is stopping; try again in a moment")
         scored = self._scorer(draft.text or "", draft.emoji, draft.languages, draft.ignore_tags)
         future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
         self._inbox.put(_Pending(draft, scored, future))
@@ -189,9 +198,9 @@ class Writer:
     def _store(self, batch: list[_Pending]) -> list[Stored | Exception]:
         try:
             return self._table.store(batch)
-        except Exception as error:  # the disk or database failed: every request hears it
+        except Exception:  # the disk or database failed: every request hears it
             log.exception("commit of %d reactions failed", len(batch))
-            return [error] * len(batch)
+            return [NotStored(UNAVAILABLE)] * len(batch)
 
     # -- back on the event loop --
 
@@ -256,8 +265,9 @@ class _Table:
     def _store_one(self, pending: _Pending) -> Stored | Exception:
         try:
             return self._store_batch([pending])[0]
-        except sqlite3.IntegrityError as error:
-            return error
+        except sqlite3.IntegrityError:
+            log.exception("a reaction for board %d was refused", pending.draft.board_id)
+            return NotStored(UNAVAILABLE)
 
     def _store_batch(self, batch: Sequence[_Pending]) -> list[Stored]:
         conn = self._connection

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -152,3 +154,17 @@ def live_server(db_url: str) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+def refuse_inserts(settings: Settings, *, refuse: bool = True) -> None:
+    """A trigger makes SQLite refuse every new reaction, as a failing disk would."""
+    assert settings.database_path is not None
+    with contextlib.closing(sqlite3.connect(settings.database_path)) as conn:
+        if refuse:
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON reaction "
+                "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+            )
+        else:
+            conn.execute("DROP TRIGGER refuse")
+        conn.commit()

@@ -31,12 +31,12 @@ from scoreboard.schemas import (
     ReactionOut,
 )
 from scoreboard.services import Services
-from scoreboard.writer import Stored
+from scoreboard.writer import NotStored, Stored
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 429)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)
 }
 
 
@@ -166,7 +166,10 @@ async def store(
         )
     except IngestError as error:
         raise HTTPException(error.status, str(error)) from error
-    return await services.writer.submit(draft)
+    try:
+        return await services.writer.submit(draft)
+    except NotStored as error:
+        raise HTTPException(503, str(error), headers={"Retry-After": "1"}) from error
 
 
 @router.get("/boards/{slug}/tally", summary="Read the live tally", responses=ERRORS)

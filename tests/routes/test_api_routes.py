@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scoreboard.settings import Settings
-from tests.conftest import NewBoard, admin_headers, make_board
+from tests.conftest import NewBoard, admin_headers, make_board, refuse_inserts
 
 TALLY_FIELDS = {
     "total",
@@ -485,3 +485,29 @@ def test_other_board_pages_may_not_be_framed(client: TestClient, board: NewBoard
     response = client.get(f"/b/{board.slug}")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_database_that_refuses_the_write_is_503_and_keeps_what_was_stored(
+    client: TestClient, board: NewBoard, settings: Settings
+) -> None:
+    assert client.post(reactions_url(board), json={"text": "before"}).status_code == 201
+    refuse_inserts(settings)
+    response = client.post(reactions_url(board), json={"text": "during", "client_id": "c1"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert "try again" in response.json()["detail"]
+    assert "disk trouble" not in response.text  # no database internals for the sender
+    assert stored_rows(settings) == 1
+    assert tally(client, board)["total"] == 1
+
+
+def test_a_retry_after_a_503_is_stored_once(
+    client: TestClient, board: NewBoard, settings: Settings
+) -> None:
+    refuse_inserts(settings)
+    body = {"text": "again", "client_id": "c2"}
+    assert client.post(reactions_url(board), json=body).status_code == 503
+    refuse_inserts(settings, refuse=False)
+    assert client.post(reactions_url(board), json=body).status_code == 201
+    assert client.post(reactions_url(board), json=body).status_code == 200
+    assert stored_rows(settings) == 1

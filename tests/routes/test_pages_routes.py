@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scoreboard.i18n import STRINGS
-from tests.conftest import NewBoard, make_board
+from scoreboard.settings import Settings
+from tests.conftest import NewBoard, make_board, refuse_inserts
 
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
@@ -123,6 +124,17 @@ def test_an_empty_form_post_shows_the_page_with_an_error(
     assert json_response.status_code == 422
     assert "empty" in json_response.json()["detail"]
     assert client.get(f"/api/boards/{board.slug}/tally").json()["tally"]["total"] == 0
+
+
+def test_a_form_post_the_database_refuses_keeps_the_typed_text(
+    client: TestClient, board: NewBoard, settings: Settings
+) -> None:
+    refuse_inserts(settings)
+    form = {"text": "lovely demo", "client_id": "f1"}
+    response = client.post(f"/b/{board.slug}", data=form, follow_redirects=False)
+    assert response.status_code == 503
+    assert "try again" in response.text
+    assert "lovely demo" in response.text
 
 
 def test_dutch_ui_for_a_dutch_browser(client: TestClient, board: NewBoard) -> None:

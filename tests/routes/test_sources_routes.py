@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 from standardwebhooks.webhooks import Webhook
 
-from tests.conftest import NewBoard, make_board
+from scoreboard.settings import Settings
+from tests.conftest import NewBoard, make_board, refuse_inserts
 
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"route-test-secret-route-test-1234").decode()
 SECRETS = {
@@ -492,3 +493,14 @@ def test_a_banned_author_stays_hidden_when_posting_from_a_network(
     statuses = {r["external_id"]: r["status"] for r in stored(client, tagged)}
     assert set(statuses.values()) == {"hidden"}
     assert total(client, tagged) == 0
+
+
+def test_a_delivery_the_database_refuses_is_503_so_the_network_retries(
+    client: TestClient, tagged: NewBoard, settings: Settings
+) -> None:
+    connect(client, tagged, "webhook")
+    refuse_inserts(settings)
+    response = deliver(client, tagged, "webhook", delivery("webhook").payload)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert "try again" in response.json()["detail"]
