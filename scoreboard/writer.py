@@ -200,7 +200,7 @@ class Writer:
             return self._table.store(batch)
         except Exception:  # the disk or database failed: every request hears it
             log.exception("commit of %d reactions failed", len(batch))
-            return [NotStored(UNAVAILABLE)] * len(batch)
+            return [NotStored(UNAVAILABLE) for _ in batch]
 
     # -- back on the event loop --
 
