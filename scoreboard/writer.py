@@ -265,8 +265,10 @@ class _Table:
     def _store_one(self, pending: _Pending) -> Stored | Exception:
         try:
             return self._store_batch([pending])[0]
-        except sqlite3.IntegrityError:
-            log.exception("a reaction for board %d was refused", pending.draft.board_id)
+        except sqlite3.IntegrityError as error:
+            log.error(
+                "the database refused a reaction for board %d: %s", pending.draft.board_id, error
+            )
             return NotStored(UNAVAILABLE)
 
     def _store_batch(self, batch: Sequence[_Pending]) -> list[Stored]:
