@@ -229,7 +229,9 @@ class _Table:
         self._engine = engine
         self._pooled: Any = None
         self._conn: sqlite3.Connection | None = None
+        self._isolation: str | None = ""
         self._next_id = 1
+        self._per_statement = 1
         dialect = engine.dialect
         columns = Reaction.__table__.columns  # type: ignore[attr-defined]
         # SQLAlchemy's own conversions, so rows read back through the ORM as usual.
@@ -240,14 +242,22 @@ class _Table:
 
     def open(self) -> None:
         self._pooled = self._engine.raw_connection()
-        self._conn = self._pooled.driver_connection
-        found = self._connection.execute("SELECT max(id) FROM reaction").fetchone()
+        conn: sqlite3.Connection = self._pooled.driver_connection
+        self._isolation = conn.isolation_level
+        conn.isolation_level = None  # autocommit: a statement is a transaction of its own
+        self._conn = conn
+        found = conn.execute("SELECT max(id) FROM reaction").fetchone()
         self._next_id = (found[0] or 0) + 1
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._per_statement = max(1, min(500, limit // len(COLUMNS)))
 
     def close(self) -> None:
+        if self._conn is not None:
+            # as the pool handed it out ("" is sqlite3's own default, deferred)
+            self._conn.isolation_level = self._isolation  # type: ignore[assignment]
         if self._pooled is not None:
             self._pooled.close()
-            self._pooled = self._conn = None
+        self._pooled = self._conn = None
 
     @property
     def _connection(self) -> sqlite3.Connection:
@@ -272,42 +282,69 @@ class _Table:
             return NotStored(UNAVAILABLE)
 
     def _store_batch(self, batch: Sequence[_Pending]) -> list[Stored]:
+        """Insert the batch as if none of it were stored yet (almost always true); when
+        the database skipped a key it already had, answer that one with the original."""
         conn = self._connection
+        planned: list[tuple[ReactionRow, bool]] = []  # (row, stored by this batch)
+        firsts: dict[tuple[int, str, str], ReactionRow] = {}
+        rows: list[ReactionRow] = []
+        next_id = self._next_id
+        for pending in batch:
+            key = pending.draft.key
+            if key is not None and key in firsts:  # sent again before the first was stored
+                planned.append((firsts[key], False))
+                continue
+            row = _row(pending, next_id)
+            next_id += 1
+            rows.append(row)
+            planned.append((row, True))
+            if key is not None:
+                firsts[key] = row
+        inserted = self._insert(conn, rows)
+        self._next_id = next_id
+        if inserted == len(rows):
+            return [Stored(row, created) for row, created in planned]
+        stored = self._existing(conn, list(firsts))
+        results: list[Stored] = []
+        for row, created in planned:
+            key = _key(row)
+            original = stored.get(key) if key is not None else None
+            if original is not None and original.id != row.id:
+                results.append(Stored(original, created=False))
+            else:
+                results.append(Stored(row, created))
+        return results
+
+    def _insert(self, conn: sqlite3.Connection, rows: Sequence[ReactionRow]) -> int:
+        """Insert rows, skipping keys already stored; returns how many were new.
+
+        A batch that fits one statement is one autocommit transaction: a single call
+        into SQLite, so the writer's thread hands the GIL back and forth once per batch
+        rather than for each of BEGIN, a dedupe SELECT, INSERT and COMMIT.
+        """
+        if not rows:
+            return 0
+        if len(rows) <= self._per_statement:
+            return conn.execute(self._insert_sql(len(rows)), self._params(rows)).rowcount
         conn.execute("BEGIN IMMEDIATE")
         try:
-            existing = self._existing(conn, [pending.draft for pending in batch])
-            results: list[Stored] = []
-            rows: list[ReactionRow] = []
-            next_id = self._next_id
-            for pending in batch:
-                key = pending.draft.key
-                known = existing.get(key) if key else None
-                if known is not None:
-                    results.append(Stored(known, created=False))
-                    continue
-                row = _row(pending, next_id)
-                next_id += 1
-                rows.append(row)
-                results.append(Stored(row, created=True))
-                if key:
-                    existing[key] = row
-            for chunk in _chunks(rows, self._rows_per_statement(conn)):
-                conn.execute(self._insert_sql(len(chunk)), self._params(chunk))
+            count = 0
+            for chunk in _chunks(rows, self._per_statement):
+                count += conn.execute(self._insert_sql(len(chunk)), self._params(chunk)).rowcount
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self._next_id = next_id
-        return results
-
-    def _rows_per_statement(self, conn: sqlite3.Connection) -> int:
-        return max(1, min(500, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(COLUMNS)))
+        return count
 
     def _insert_sql(self, count: int) -> str:
         names = ",".join(COLUMNS)  # our own column names; every value is a parameter
         values = ",".join([self._row_sql] * count)
-        return f"INSERT INTO reaction ({names}) VALUES {values}"  # noqa: S608
+        return (
+            f"INSERT INTO reaction ({names}) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (board_id, source, external_id) DO NOTHING"
+        )
 
     def _params(self, rows: Sequence[ReactionRow]) -> list[Any]:
         params: list[Any] = []
@@ -318,13 +355,12 @@ class _Table:
         return params
 
     def _existing(
-        self, conn: sqlite3.Connection, drafts: Sequence[Draft]
+        self, conn: sqlite3.Connection, keys: Sequence[tuple[int, str, str]]
     ) -> dict[tuple[int, str, str], ReactionRow]:
-        """Stored reactions for the batch's keys, one indexed lookup per (board, source)."""
+        """The stored reactions with these keys, one indexed lookup per (board, source)."""
         wanted: dict[tuple[int, str], set[str]] = {}
-        for draft in drafts:
-            if draft.external_id is not None:
-                wanted.setdefault((draft.board_id, draft.source), set()).add(draft.external_id)
+        for board_id, source, external_id in keys:
+            wanted.setdefault((board_id, source), set()).add(external_id)
         found: dict[tuple[int, str, str], ReactionRow] = {}
         names = ",".join(COLUMNS)
         for (board_id, source), external_ids in wanted.items():
@@ -342,6 +378,10 @@ class _Table:
     def _read(self, values: Sequence[Any]) -> Iterator[Any]:
         for convert, value in zip(self._result, values, strict=True):
             yield convert(value) if convert else value
+
+
+def _key(row: ReactionRow) -> tuple[int, str, str] | None:
+    return None if row.external_id is None else (row.board_id, row.source, row.external_id)
 
 
 def _row(pending: _Pending, reaction_id: int) -> ReactionRow:

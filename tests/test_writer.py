@@ -199,6 +199,26 @@ def test_a_duplicate_survives_a_restart_of_the_writer(
     assert len(rows(db_path)) == 1
 
 
+def test_a_batch_repeating_a_stored_reaction_answers_every_copy_with_the_original(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    async def body(writer: Writer) -> tuple[Stored, tuple[Stored, Stored, Stored]]:
+        first = await writer.submit(Draft(board_id, "api", external_id="old", text="first"))
+        later = await asyncio.gather(
+            writer.submit(Draft(board_id, "api", external_id="old", text="retry 1")),
+            writer.submit(Draft(board_id, "api", external_id="new", text="fresh")),
+            writer.submit(Draft(board_id, "api", external_id="old", text="retry 2")),
+        )
+        return first, later
+
+    hook = Hook()
+    first, (retry, fresh, again) = run(with_writer(engine, hook, body))
+    assert (retry.created, fresh.created, again.created) == (False, True, False)
+    assert retry.reaction == again.reaction == first.reaction
+    assert hook.ids == [first.reaction.id, fresh.reaction.id]
+    assert [row[1] for row in rows(db_path)] == ["first", "fresh"]
+
+
 def test_the_same_external_id_from_another_source_or_board_is_not_a_duplicate(
     engine: Engine, board_id: int, db_path: Path
 ) -> None:
