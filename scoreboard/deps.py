@@ -59,23 +59,29 @@ RateLimited = Depends(check_rate)
 
 @dataclass(frozen=True, slots=True)
 class Sending:
-    """Where a reaction goes and what stores it, for the ingest route.
+    """Where a reaction goes and what stores it, for the routes that take reactions.
 
     One dependency instead of three: FastAPI's resolution of each costs more than the
-    lookup it wraps, and this route takes every tap in the hall.
+    lookup it wraps, and these routes take every tap in the hall.
     """
 
     services: Services
     board: Board
 
 
-async def sending_to(slug: str, request: Request) -> Sending:
-    """The board in the URL (404) for a sender within its rate limit (429)."""
-    await check_rate(request)
+async def addressed_to(slug: str, request: Request) -> Sending:
+    """The board in the URL (404) and the services."""
     services = await get_services(request)
     return Sending(services, await get_board(slug, services))
 
 
+async def sending_to(slug: str, request: Request) -> Sending:
+    """The board in the URL (404) for a sender within its rate limit (429)."""
+    await check_rate(request)
+    return await addressed_to(slug, request)
+
+
+AddressedDep = Annotated[Sending, Depends(addressed_to)]
 SendingDep = Annotated[Sending, Depends(sending_to)]
 
 

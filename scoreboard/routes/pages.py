@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Form, Header, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from scoreboard.deps import DEVICE_COOKIE, BoardDep, ServicesDep, check_rate
+from scoreboard.deps import DEVICE_COOKIE, AddressedDep, BoardDep, ServicesDep, check_rate
 from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
@@ -92,8 +93,7 @@ def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 
 @router.post("/b/{slug}")
 async def phone_post(
     request: Request,
-    board: BoardDep,
-    services: ServicesDep,
+    target: AddressedDep,
     text: Annotated[str, Form(max_length=5000)] = "",
     emoji: Annotated[str, Form(max_length=32)] = "",
     author: Annotated[str, Form(max_length=200)] = "",
@@ -101,6 +101,7 @@ async def phone_post(
     accept: Annotated[str, Header()] = "",
 ) -> Response:
     """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
+    services, board = target.services, target.board
     wants_json = "application/json" in accept
     try:
         await check_rate(request)
@@ -128,8 +129,11 @@ async def phone_post(
             headers=headers,
         )
     if wants_json:
-        out = reaction_fields(stored.reaction)
-        return JSONResponse(out, status_code=201 if stored.created else 200)
+        return Response(
+            orjson.dumps(reaction_fields(stored.reaction)),
+            status_code=201 if stored.created else 200,
+            media_type="application/json",
+        )
     return RedirectResponse(f"/b/{board.slug}?sent=1", status_code=303)
 
 
