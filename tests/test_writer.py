@@ -19,7 +19,7 @@ from scoreboard import sentiment
 from scoreboard.codes import hash_token
 from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board, Reaction, ReactionRow, as_utc
-from scoreboard.writer import Draft, Scored, Stored, Writer
+from scoreboard.writer import COLUMNS, Draft, Scored, Stored, Writer
 
 T = TypeVar("T")
 
@@ -87,6 +87,11 @@ def rows(db_path: Path, where: str = "1", *args: object) -> list[tuple[Any, ...]
             f"SELECT id, text, external_id, label FROM reaction WHERE {where} ORDER BY id",  # noqa: S608
             args,
         ).fetchall()
+
+
+def test_reaction_rows_mirror_the_table_column_for_column() -> None:
+    """Rows are inserted and read back by position: the dataclass must match the table."""
+    assert tuple(Reaction.__table__.columns.keys()) == COLUMNS  # type: ignore[attr-defined]
 
 
 def test_concurrent_submissions_share_commits(engine: Engine, board_id: int) -> None:
