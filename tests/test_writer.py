@@ -19,7 +19,7 @@ from scoreboard import sentiment
 from scoreboard.codes import hash_token
 from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board, Reaction, ReactionRow, as_utc
-from scoreboard.writer import COLUMNS, Draft, Scored, Stored, Writer
+from scoreboard.writer import COLUMNS, Draft, NotStored, Scored, Stored, Writer
 
 T = TypeVar("T")
 
@@ -442,3 +442,19 @@ def test_a_batch_bigger_than_one_statement_is_stored_whole(
     assert all(result.created for result in results)
     assert len({result.reaction.id for result in results}) == 1300
     assert len(rows(db_path)) == 1300
+
+
+def test_a_stopped_writer_refuses_new_reactions_instead_of_hanging(
+    engine: Engine, board_id: int
+) -> None:
+    async def body() -> None:
+        writer = Writer(engine, score, Hook())
+        task = asyncio.create_task(writer.run())
+        assert (await writer.submit(Draft(board_id, "api", text="before"))).created
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        with pytest.raises(NotStored, match="try again"):
+            await asyncio.wait_for(writer.submit(Draft(board_id, "api", text="after")), 2)
+
+    run(body())
