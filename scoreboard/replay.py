@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from scoreboard.models import Board, Reaction, as_utc, reaction_public
 from scoreboard.tally import Tally
+from scoreboard.words import ignore_words
 
 MAX_GAP_SECONDS = 2.0
 MIN_SPEED, MAX_SPEED, DEFAULT_SPEED = 1.0, 100.0, 10.0
@@ -150,6 +151,6 @@ def replay(
 ) -> Generator[Timed, None, None]:
     """The whole replay of `board`, read lazily: call `next` as the messages fall due."""
     assert board.id is not None
-    tally = Tally(ignore_words=frozenset(tag.lower() for tag in board.hashtags))
+    tally = Tally(ignore_words=ignore_words(board.hashtags))
     replayer = Replayer(public, tally, speed=speed, tick=tick)
     return replayer.run(visible_reactions(engine, board.id))

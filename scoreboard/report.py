@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from scoreboard.models import Board, Reaction, Segment, as_utc
 from scoreboard.moderation import status_counts
-from scoreboard.words import cloud_words
+from scoreboard.words import cloud_words, ignore_words
 
 TOP_COMMENTS = 5
 TOP_WORDS = 40
@@ -254,7 +254,7 @@ def _keep(heap: list[Any], item: tuple[float, int, Any]) -> None:
 def build_report(engine: Engine, board: Board, now: datetime | None = None) -> Report:
     """Everything the report page shows, from one streamed pass over the board's reactions."""
     assert board.id is not None
-    gather = _Gather(ignore=frozenset(tag.lower() for tag in board.hashtags))
+    gather = _Gather(ignore=ignore_words(board.hashtags))
     with Session(engine) as session:
         for row in session.execute(_visible(board.id).execution_options(yield_per=2000)):
             gather.add(row)

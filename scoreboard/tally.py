@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scoreboard.models import ReactionFacts, as_utc, iso, reaction_public
-from scoreboard.words import cloud_words
+from scoreboard.words import cloud_words, ignore_words
 
 BUCKET_SECONDS = 60
 TIMELINE_BUCKETS = 180
@@ -66,7 +66,7 @@ class Tally:
         if reaction.segment:
             self.segments.setdefault(reaction.segment, _Mean()).add(reaction.score, sign)
         if reaction.text:
-            for word in cloud_words(reaction.text, self.ignore_words):
+            for word in cloud_words(reaction.text):
                 _bump(self.words, word, sign)
             self._track_recent(reaction, sign)
         self._track_pin(reaction, sign)
@@ -111,9 +111,15 @@ class Tally:
                 for label, m in self.segments.items()
                 if m.count
             ],
-            "words": [{"word": w, "count": n} for w, n in self.words.most_common(TOP_WORDS)],
+            "words": self._top_words(),
             "pinned": self.pinned,
         }
+
+    def _top_words(self) -> list[dict[str, Any]]:
+        """Filtered as shown, not as counted: a board's hashtags may change mid-talk."""
+        ranked = self.words.most_common(TOP_WORDS + len(self.ignore_words))
+        kept = [(w, n) for w, n in ranked if w not in self.ignore_words][:TOP_WORDS]
+        return [{"word": w, "count": n} for w, n in kept]
 
 
 def _bump(counter: Counter[str], key: str, sign: int) -> None:
@@ -133,12 +139,14 @@ class Tallies:
         self._recent_size = recent_size
         self._by_board: dict[int, Tally] = {}
 
-    def for_board(self, board_id: int, hashtags: Iterable[str] = ()) -> Tally:
+    def for_board(self, board_id: int, hashtags: Iterable[str] | None = None) -> Tally:
+        """The board's tally, created on first use; `hashtags` (when given) replaces the
+        words its cloud leaves out."""
         tally = self._by_board.get(board_id)
         if tally is None:
-            ignore = frozenset(tag.lower() for tag in hashtags)
-            tally = Tally(recent_size=self._recent_size, ignore_words=ignore)
-            self._by_board[board_id] = tally
+            tally = self._by_board[board_id] = Tally(recent_size=self._recent_size)
+        if hashtags is not None:
+            tally.ignore_words = ignore_words(hashtags)
         return tally
 
     def apply(self, reactions: Iterable[ReactionFacts], sign: int = 1) -> None:

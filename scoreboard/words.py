@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _TOKEN = re.compile(r"[#@]?[^\W\d_][\w'’-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -44,3 +45,8 @@ def cloud_words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
             continue
         words.append(word)
     return words
+
+
+def ignore_words(hashtags: Iterable[str]) -> frozenset[str]:
+    """A board's own hashtags, which every message repeats: left out of its word cloud."""
+    return frozenset(tag.lower() for tag in hashtags)

@@ -108,6 +108,7 @@ def change(board: OrganiserDep, changes: BoardUpdate, services: ServicesDep) -> 
             raise HTTPException(error.status, str(error)) from error
     services.boards.put(board)
     assert board.id is not None
+    services.tallies.for_board(board.id, board.hashtags)  # the cloud follows new hashtags
     services.hub.changed(board.id, resync=True)
     services.feeds.reconfigure(board.id)
     return services.board_settings(board)

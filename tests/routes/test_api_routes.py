@@ -187,6 +187,20 @@ def test_the_admin_token_may_patch_any_board(client: TestClient, board: NewBoard
     assert response.json()["title"] == "By admin"
 
 
+def test_the_word_cloud_follows_a_change_of_hashtags(client: TestClient, board: NewBoard) -> None:
+    for text in ("pycon keynote rocks", "pycon keynote"):
+        assert client.post(reactions_url(board), json={"text": text}).status_code == 201
+    words = {w["word"] for w in tally(client, board)["words"]}
+    assert {"pycon", "keynote"} <= words
+    changed = client.patch(
+        f"/api/boards/{board.slug}", json={"hashtags": ["PyCon"]}, headers=board.auth
+    )
+    assert changed.status_code == 200
+    words = {w["word"] for w in tally(client, board)["words"]}
+    assert "pycon" not in words
+    assert "keynote" in words
+
+
 def test_patch_with_null_or_bad_values_is_422(client: TestClient, board: NewBoard) -> None:
     url = f"/api/boards/{board.slug}"
     assert client.patch(url, json={"title": None}, headers=board.auth).status_code == 422
