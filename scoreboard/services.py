@@ -122,8 +122,9 @@ class Services:
             self.hub.organiser_changed(reaction.board_id)
             if reaction.status != "visible":
                 continue
-            self.tallies.for_board(reaction.board_id).apply(reaction)
-            self.hub.added(reaction.board_id, reaction_public(reaction), shown=bool(reaction.text))
+            public = reaction_public(reaction)  # one dict for the tally's list and the tick
+            self.tallies.for_board(reaction.board_id).apply(reaction, public=public)
+            self.hub.added(reaction.board_id, public, shown=bool(reaction.text))
 
     def moderated(self, change: Change) -> None:
         """Keep tallies and screens in step with an organiser's decision."""
@@ -135,8 +136,8 @@ class Services:
             assert before.id is not None
             self.hub.removed(board_id, before.id)
         elif now and not was:
-            tally.apply(after)
             public = reaction_public(after)
+            tally.apply(after, public=public)
             self.hub.added(board_id, public, shown=bool(after.text), burst=False)
         elif now and before.pinned != after.pinned:
             tally.pinned = reaction_public(after) if after.pinned else None

@@ -51,7 +51,11 @@ class Tally:
     recent: deque[dict[str, Any]] = field(default_factory=deque)  # newest first
     pinned: dict[str, Any] | None = None
 
-    def apply(self, reaction: ReactionFacts, sign: int = 1) -> None:
+    def apply(
+        self, reaction: ReactionFacts, sign: int = 1, public: dict[str, Any] | None = None
+    ) -> None:
+        """Count a visible reaction in (or, with sign -1, out); `public` is its
+        `reaction_public` form when the caller has built it already."""
         if reaction.status != "visible":
             return
         self.labels[reaction.label] += sign
@@ -68,14 +72,16 @@ class Tally:
         if reaction.text:
             for word in cloud_words(reaction.text):
                 _bump(self.words, word, sign)
-            self._track_recent(reaction, sign)
+            self._track_recent(reaction, sign, public)
         self._track_pin(reaction, sign)
 
-    def _track_recent(self, reaction: ReactionFacts, sign: int) -> None:
+    def _track_recent(
+        self, reaction: ReactionFacts, sign: int, public: dict[str, Any] | None
+    ) -> None:
         if sign > 0 and (not self.recent or reaction.id > self.recent[0]["id"]):
-            self.recent.appendleft(reaction_public(reaction))  # the usual case: newest
+            self.recent.appendleft(public or reaction_public(reaction))  # usual: newest
         elif sign > 0:  # a restored older message goes back in its place
-            items = [*self.recent, reaction_public(reaction)]
+            items = [*self.recent, public or reaction_public(reaction)]
             self.recent = deque(sorted(items, key=lambda item: -item["id"]))
         else:
             self.recent = deque(item for item in self.recent if item["id"] != reaction.id)
