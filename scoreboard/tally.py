@@ -6,6 +6,7 @@ API show, so a held or hidden message can never leak through a count or a word.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ class Tally:
             "sources": dict(self.sources.most_common()),
             "languages": dict(self.languages.most_common()),
             "timeline": [
-                {"t": iso(_bucket_time(b)), "count": m.count, "mood": m.mean}
+                {"t": _bucket_label(b), "count": m.count, "mood": m.mean}
                 for b, m in buckets
                 if m.count
             ],
@@ -136,6 +137,12 @@ def _bump(counter: Counter[str], key: str, sign: int) -> None:
 
 def _bucket_time(bucket: int) -> datetime:
     return datetime.fromtimestamp(bucket * BUCKET_SECONDS, UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bucket_label(bucket: int) -> str | None:
+    """A bucket's ISO time; kept, since every tick of every board formats the same ones."""
+    return iso(_bucket_time(bucket))
 
 
 class Tallies:
