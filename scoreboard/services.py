@@ -94,7 +94,12 @@ class Services:
             assert board.id is not None
             self.tallies.for_board(board.id, board.hashtags)
         with Session(self.engine) as session:
-            query = select(Reaction).order_by(col(Reaction.id)).execution_options(yield_per=5000)
+            query = (
+                select(Reaction)
+                .where(Reaction.status == "visible")  # the only ones a tally counts
+                .order_by(col(Reaction.id))
+                .execution_options(yield_per=5000)
+            )
             stored = session.exec(query)
             self.tallies.apply(stored)
 
