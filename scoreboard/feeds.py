@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board, iso
 from scoreboard.source_configs import (
     PULL_SOURCES,
@@ -269,16 +268,8 @@ class FeedManager:
     def _submitter(self, board_id: int) -> Submit:
         async def submit(post: Post) -> None:
             board = self.services.boards.by_id(board_id)
-            if board is None:
-                return
-            limit = self.services.settings.max_text_length
-            bans = self.services.bans.get(board_id, set())
-            try:
-                draft = draft_from_post(board, post, limit, bans)
-            except IngestError as error:
-                log.debug("skipped %s post %s: %s", post.source, post.external_id, error)
-                return
-            await self.services.writer.submit(draft)
+            if board is not None:
+                await self.services.store_post(board, post)
 
         return submit
 

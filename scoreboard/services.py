@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +19,17 @@ from scoreboard.codes import keyed_hash
 from scoreboard.db import create_schema, make_engine
 from scoreboard.feeds import FeedManager
 from scoreboard.hub import Hub
+from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board, Reaction, ReactionFacts, board_facts, reaction_public
 from scoreboard.moderation import Change, load_bans
 from scoreboard.ratelimit import RateLimiter
 from scoreboard.settings import Settings
+from scoreboard.sources.base import Post
 from scoreboard.tally import Tallies
 from scoreboard.urls import base_url
-from scoreboard.writer import Scored, Writer
+from scoreboard.writer import Scored, Stored, Writer
+
+log = logging.getLogger(__name__)
 
 
 def _score(text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]) -> Scored:
@@ -150,6 +155,18 @@ class Services:
             tally.pinned = None
         self.hub.changed(board_id)
         self.hub.organiser_changed(board_id)
+
+    async def store_post(self, board: Board, post: Post) -> Stored | None:
+        """A network's post as a reaction on `board`, under the board's bans and filters
+        like any other; None (logged) when it cannot be a reaction at all."""
+        assert board.id is not None
+        limit, bans = self.settings.max_text_length, self.bans.get(board.id, set())
+        try:
+            draft = draft_from_post(board, post, limit, bans)
+        except IngestError as error:
+            log.debug("skipped %s post %s: %s", post.source, post.external_id, error)
+            return None
+        return await self.writer.submit(draft)
 
     def device_for(self, cookie: str | None, address: str | None) -> str:
         """A pseudonym for the sender: the phone's cookie, else its network address."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -13,7 +14,6 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from scoreboard.deps import BoardDep, OrganiserDep, ServicesDep
-from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board
 from scoreboard.routes.api import ERRORS
 from scoreboard.services import Services
@@ -166,23 +166,11 @@ def _config_for_hook(services: Services, board: Board, source: str) -> SourceCon
 
 async def _store_posts(
     services: Services, board: Board, config: SourceConfig, posts: list[Post]
-) -> int:
-    """Store the posts that belong on the board; returns how many were new."""
-    tags = board.hashtags
+) -> None:
+    """Store the posts that belong on the board, all in the writer's next batch."""
     needs_tag = bool(config.settings.get("require_hashtag"))
-    created = 0
-    for post in posts:
-        if not matches(post, tags, chat_requires_hashtag=needs_tag):
-            continue
-        try:
-            limit = services.settings.max_text_length
-            draft = draft_from_post(board, post, limit, services.bans.get(_board_id(board), set()))
-        except IngestError as error:
-            log.debug("skipped %s post %s: %s", post.source, post.external_id, error)
-            continue
-        stored = await services.writer.submit(draft)
-        created += stored.created
-    return created
+    wanted = [p for p in posts if matches(p, board.hashtags, chat_requires_hashtag=needs_tag)]
+    await asyncio.gather(*(services.store_post(board, post) for post in wanted))
 
 
 @router.post("/hooks/{slug}/{source}", summary="Receive a signed webhook", responses=ERRORS)
