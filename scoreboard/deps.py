@@ -54,9 +54,6 @@ async def check_rate(request: Request) -> None:
             )
 
 
-RateLimited = Depends(check_rate)
-
-
 @dataclass(frozen=True, slots=True)
 class Sending:
     """Where a reaction goes and what stores it, for the routes that take reactions.

@@ -147,7 +147,6 @@ class Hub:
         channel.snapshot = None
         if resync:
             channel.seq += 1
-            channel.snapshot = None
             for subscriber in channel.subscribers:
                 subscriber.request_snapshot()
 
