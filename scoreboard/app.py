@@ -17,6 +17,7 @@ from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 
 from scoreboard import __version__
+from scoreboard.ingest import IngestError
 from scoreboard.routes import (
     api,
     docs,
@@ -30,6 +31,7 @@ from scoreboard.routes import (
     report,
     sources,
 )
+from scoreboard.routes.api import refusal
 from scoreboard.security import Guard
 from scoreboard.services import Services
 from scoreboard.settings import Settings
@@ -107,7 +109,8 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(NotStored, _not_stored)  # type: ignore[arg-type]
+    app.add_exception_handler(IngestError, _refused)  # type: ignore[arg-type]
+    app.add_exception_handler(NotStored, _refused)  # type: ignore[arg-type]
     static = web_dir() / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/docs-assets", StaticFiles(directory=docs.assets_dir()), name="docs-assets")
@@ -116,9 +119,10 @@ def create_app(
     return app
 
 
-async def _not_stored(request: Request, error: NotStored) -> JSONResponse:
-    """503: nothing was acknowledged, so a network or a phone may send it again."""
-    return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
+async def _refused(request: Request, error: IngestError | NotStored) -> JSONResponse:
+    """A refused reaction, from any route: its own status and sentence as JSON."""
+    status, detail, headers = refusal(error)
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -53,6 +53,9 @@ class NotStored(Exception):
     external id is recognised if the row did land after all.
     """
 
+    status = 503
+    retry_after = 1  # seconds
+
 
 class Scored(Protocol):
     """What the sentiment seam answers (see `scoreboard.sentiment.score`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import orjson
@@ -147,30 +148,31 @@ async def react(
     )
 
 
+def refusal(error: IngestError | NotStored) -> tuple[int, str, Mapping[str, str] | None]:
+    """Status, message and headers for a reaction the server refused or could not store."""
+    retry = getattr(error, "retry_after", None)
+    return error.status, str(error), {"Retry-After": str(retry)} if retry else None
+
+
 async def store(
     services: Services, board: Board, body: ReactionIn, request: Request, *, source: str
 ) -> Stored:
-    """Validate and store one audience reaction; HTTP errors carry the reason."""
+    """Validate and store one audience reaction. A refusal raises IngestError or
+    NotStored, each carrying its HTTP status: the app answers them (see `refusal`)."""
     assert board.id is not None
     address = request.client.host if request.client else None
-    try:
-        draft = draft_reaction(
-            board,
-            source=source,
-            text=body.text,
-            emoji=body.emoji,
-            author=body.author,
-            external_id=body.client_id,
-            max_text_length=services.settings.max_text_length,
-            device=services.device_for(request.cookies.get(DEVICE_COOKIE), address),
-            bans=services.bans.get(board.id, set()),
-        )
-    except IngestError as error:
-        raise HTTPException(error.status, str(error)) from error
-    try:
-        return await services.writer.submit(draft)
-    except NotStored as error:
-        raise HTTPException(503, str(error), headers={"Retry-After": "1"}) from error
+    draft = draft_reaction(
+        board,
+        source=source,
+        text=body.text,
+        emoji=body.emoji,
+        author=body.author,
+        external_id=body.client_id,
+        max_text_length=services.settings.max_text_length,
+        device=services.device_for(request.cookies.get(DEVICE_COOKIE), address),
+        bans=services.bans.get(board.id, set()),
+    )
+    return await services.writer.submit(draft)
 
 
 @router.get("/boards/{slug}/tally", summary="Read the live tally", responses=ERRORS)

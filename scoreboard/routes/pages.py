@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import orjson
@@ -12,11 +13,13 @@ from fastapi.templating import Jinja2Templates
 
 from scoreboard.deps import DEVICE_COOKIE, AddressedDep, BoardDep, ServicesDep, check_rate
 from scoreboard.i18n import STRINGS, pick_language
+from scoreboard.ingest import IngestError
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
-from scoreboard.routes.api import reaction_fields, store
+from scoreboard.routes.api import reaction_fields, refusal, store
 from scoreboard.schemas import ReactionIn
 from scoreboard.services import Services
+from scoreboard.writer import NotStored
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,10 +115,8 @@ async def phone_post(
             client_id=client_id or None,
         )
         stored = await store(services, board, body, request, source="form")
-    except (HTTPException, ValueError) as error:
-        status = error.status_code if isinstance(error, HTTPException) else 422
-        detail = error.detail if isinstance(error, HTTPException) else _first_error(error)
-        headers = error.headers if isinstance(error, HTTPException) else None
+    except (HTTPException, ValueError, NotStored) as error:
+        status, detail, headers = _problem(error)
         if wants_json:
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
         context = page_context(
@@ -137,7 +138,16 @@ async def phone_post(
     return RedirectResponse(f"/b/{board.slug}?sent=1", status_code=303)
 
 
-def _first_error(error: ValueError) -> str:
+def _problem(error: Exception) -> tuple[int, str, Mapping[str, str] | None]:
+    """What to tell the sender of a refused form: status, sentence, headers."""
+    if isinstance(error, HTTPException):
+        return error.status_code, str(error.detail), error.headers
+    if isinstance(error, IngestError | NotStored):
+        return refusal(error)
+    return 422, _first_error(error), None
+
+
+def _first_error(error: Exception) -> str:
     errors = getattr(error, "errors", None)
     if callable(errors):
         found = errors()
