@@ -120,18 +120,23 @@ class Hub:
 
     # -- what changed (called by the writer's commit hook and by moderation) --
 
-    def added(
-        self, board_id: int, item: dict[str, Any], *, shown: bool, burst: bool = True
-    ) -> None:
-        """A reaction became visible: `shown` when it belongs in the ticker, `burst` when
-        its emoji should float up (a fresh tap, not a restored message)."""
+    def added(self, board_id: int, item: dict[str, Any], *, shown: bool) -> None:
+        """A new reaction is visible: `shown` when it belongs in the ticker; its emoji
+        floats up."""
+        channel = self._channel(board_id)
+        channel.dirty = True
+        if shown:
+            channel.added.append(item)
+        if item.get("emoji"):
+            channel.bursts[item["emoji"]] += 1
+
+    def restored(self, board_id: int, item: dict[str, Any], *, shown: bool) -> None:
+        """An organiser made a message visible again: back in the ticker, no burst."""
         channel = self._channel(board_id)
         channel.dirty = True
         channel.removed = [i for i in channel.removed if i != item["id"]]
         if shown:
             channel.added.append(item)
-        if burst and item.get("emoji"):
-            channel.bursts[item["emoji"]] += 1
 
     def removed(self, board_id: int, reaction_id: int) -> None:
         channel = self._channel(board_id)

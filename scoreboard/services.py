@@ -148,7 +148,7 @@ class Services:
         elif now and not was:
             public = reaction_public(after)
             tally.apply(after, public=public)
-            self.hub.added(board_id, public, shown=bool(after.text), burst=False)
+            self.hub.restored(board_id, public, shown=bool(after.text))
         elif now and before.pinned != after.pinned:
             tally.pinned = reaction_public(after) if after.pinned else None
         if tally.pinned and tally.pinned["id"] in change.unpinned:

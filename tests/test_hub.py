@@ -287,6 +287,22 @@ def test_removed_ids_are_sent_and_drop_items_not_yet_sent() -> None:
     run(scenario())
 
 
+def test_a_restored_message_comes_back_without_a_burst() -> None:
+    async def scenario() -> None:
+        hub = make_hub(Source())
+        async with hub.subscribe(BOARD) as subscriber:
+            await read(subscriber)
+            hub.removed(BOARD, 7)
+            hub.restored(BOARD, item(7, "👏"), shown=True)
+            hub.tick()
+            tick = await read(subscriber)
+            assert [added["id"] for added in tick["added"]] == [7]
+            assert tick["removed"] == []
+            assert tick["bursts"] == {}
+
+    run(scenario())
+
+
 def test_bursts_count_emoji_taps_since_the_last_tick() -> None:
     async def scenario() -> None:
         hub = make_hub(Source())
