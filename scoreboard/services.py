@@ -150,9 +150,8 @@ class Services:
             tally.apply(after, public=public)
             self.hub.restored(board_id, public, shown=bool(after.text))
         elif now and before.pinned != after.pinned:
-            tally.pinned = reaction_public(after) if after.pinned else None
-        if tally.pinned and tally.pinned["id"] in change.unpinned:
-            tally.pinned = None
+            tally.pin(after)
+        tally.unpin(change.unpinned)
         self.hub.changed(board_id)
         self.hub.organiser_changed(board_id)
 

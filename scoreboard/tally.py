@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -93,6 +93,15 @@ class Tally:
         if reaction.pinned and sign > 0:
             self.pinned = reaction_public(reaction)
         elif self.pinned and self.pinned["id"] == reaction.id:
+            self.pinned = None
+
+    def pin(self, reaction: ReactionFacts) -> None:
+        """Follow an organiser pinning or unpinning a visible `reaction` (as it is now)."""
+        self._track_pin(reaction, 1)
+
+    def unpin(self, reaction_ids: Collection[int]) -> None:
+        """The pin was taken from these reactions (another message got it)."""
+        if self.pinned and self.pinned["id"] in reaction_ids:
             self.pinned = None
 
     def as_dict(self) -> dict[str, Any]:

@@ -244,3 +244,28 @@ def test_a_held_pinned_reaction_is_never_shown() -> None:
     tally = Tally()
     tally.apply(reaction(text="held pin", pinned=True, status="held"))
     assert tally.as_dict()["pinned"] is None
+
+
+def test_pin_follows_an_organisers_pin_and_unpin() -> None:
+    tally = Tally()
+    message = reaction(text="good question")
+    tally.apply(message)
+    message.pinned = True
+    tally.pin(message)
+    pinned = tally.as_dict()["pinned"]
+    assert pinned is not None
+    assert pinned["id"] == message.id
+    message.pinned = False
+    tally.pin(message)
+    assert tally.as_dict()["pinned"] is None
+
+
+def test_unpin_clears_the_pin_only_for_the_given_ids() -> None:
+    tally = Tally()
+    message = reaction(text="pinned", pinned=True)
+    tally.apply(message)
+    assert message.id is not None
+    tally.unpin([message.id + 1])
+    assert tally.as_dict()["pinned"] is not None
+    tally.unpin([message.id])
+    assert tally.as_dict()["pinned"] is None
