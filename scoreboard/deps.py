@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, WebSocket
+from fastapi import Depends, Header, HTTPException, Request, Response, WebSocket
 
 from scoreboard import sessions
 from scoreboard.auth import bearer_token, may_organise
@@ -106,9 +106,7 @@ async def require_organiser(
     organiser.
     """
     token = bearer_token(authorization)
-    csrf = sessions.verify(
-        board, services.device_secret, request.cookies.get(sessions.cookie_name(board.slug))
-    )
+    csrf = sessions.organiser_csrf(board, services.device_secret, request.cookies)
     if token is None and csrf is not None:
         if not sessions.csrf_matches(request.headers.get("x-csrf-token"), csrf):
             raise HTTPException(403, "missing or wrong X-CSRF-Token header for this session")
@@ -127,6 +125,21 @@ async def require_admin(
 
 
 AdminDep = Depends(require_admin)
+
+
+def set_session_cookie(
+    response: Response, request: Request, name: str, value: str, *, seconds: int, path: str
+) -> None:
+    """A session cookie no script can read and no other site can send along."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=seconds,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
 
 
 async def accept_board_socket(websocket: WebSocket, slug: str) -> tuple[Services, Board] | None:

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Mapping
 
 from scoreboard.models import Board
 
@@ -64,6 +65,11 @@ def verify(
         return None
     expected = _signature(board, server_key, purpose, int(expires), nonce)
     return nonce if hmac.compare_digest(signature, expected) else None
+
+
+def organiser_csrf(board: Board, server_key: str, cookies: Mapping[str, str]) -> str | None:
+    """The CSRF token of the board's organiser session among these cookies, or None."""
+    return verify(board, server_key, cookies.get(cookie_name(board.slug)))
 
 
 def csrf_matches(sent: str | None, expected: str) -> bool:

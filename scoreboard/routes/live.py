@@ -78,8 +78,7 @@ def _organiser_allowed(
     token, csrf = first.get("token"), first.get("csrf")
     if isinstance(token, str):
         return may_organise(token, board, services.admin_hash)
-    cookie = websocket.cookies.get(sessions.cookie_name(board.slug))
-    expected = sessions.verify(board, services.device_secret, cookie)
+    expected = sessions.organiser_csrf(board, services.device_secret, websocket.cookies)
     return isinstance(csrf, str) and expected is not None and sessions.csrf_matches(csrf, expected)
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from scoreboard import sessions
 from scoreboard.auth import may_organise
-from scoreboard.deps import BoardDep, ServicesDep
+from scoreboard.deps import BoardDep, ServicesDep, set_session_cookie
 from scoreboard.models import Board
 from scoreboard.routes.pages import page_context, templates_of
 from scoreboard.services import Services
@@ -21,8 +21,7 @@ PRIVATE = {"Cache-Control": "no-store"}
 
 
 def _csrf(request: Request, board: Board, services: Services) -> str | None:
-    cookie = request.cookies.get(sessions.cookie_name(board.slug))
-    return sessions.verify(board, services.device_secret, cookie)
+    return sessions.organiser_csrf(board, services.device_secret, request.cookies)
 
 
 def _render(
@@ -72,15 +71,8 @@ def log_in(
         return _render(request, board, services, csrf=None, error=error, status=403)
     value, _ = sessions.issue(board, services.device_secret)
     response = RedirectResponse(f"/b/{board.slug}/admin", status_code=303, headers=PRIVATE)
-    response.set_cookie(
-        sessions.cookie_name(board.slug),
-        value,
-        max_age=sessions.SESSION_SECONDS,
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    name = sessions.cookie_name(board.slug)
+    set_session_cookie(response, request, name, value, seconds=sessions.SESSION_SECONDS, path="/")
     return response
 
 

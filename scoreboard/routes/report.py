@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from scoreboard import sessions
 from scoreboard.auth import bearer_token, may_organise
-from scoreboard.deps import BoardDep, ServicesDep
+from scoreboard.deps import BoardDep, ServicesDep, set_session_cookie
 from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.models import Board
 from scoreboard.report import build_report
@@ -40,7 +40,7 @@ def _reader(request: Request, board: Board, services: Services) -> str | None:
             raise HTTPException(403, "this token may not manage this board")
         return "bearer"
     key = services.device_secret
-    if sessions.verify(board, key, request.cookies.get(sessions.cookie_name(board.slug))):
+    if sessions.organiser_csrf(board, key, request.cookies):
         return "organiser"
     if sessions.verify(board, key, request.cookies.get(REPORT_COOKIE), purpose="report"):
         return "report"
@@ -87,15 +87,8 @@ async def report_login(request: Request, board: BoardDep, services: ServicesDep)
         board, services.device_secret, purpose="report", seconds=REPORT_SECONDS
     )
     response = JSONResponse({"expires_in": REPORT_SECONDS}, headers=PRIVATE)
-    response.set_cookie(
-        REPORT_COOKIE,
-        value,
-        max_age=REPORT_SECONDS,
-        path=f"/b/{board.slug}/report",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    path = f"/b/{board.slug}/report"
+    set_session_cookie(response, request, REPORT_COOKIE, value, seconds=REPORT_SECONDS, path=path)
     return response
 
 
