@@ -50,6 +50,23 @@ def moderate(
     return Change(before, reaction.model_copy(), unpinned)
 
 
+def hide_all(session: Session, board_id: int, reaction_ids: list[int]) -> list[Change]:
+    """Hide many of a board's reactions in one commit (a ban sweeping a sender's messages)."""
+    query = select(Reaction).where(
+        Reaction.board_id == board_id, col(Reaction.id).in_(reaction_ids)
+    )
+    reactions = list(session.exec(query))
+    befores = [reaction.model_copy() for reaction in reactions]
+    for reaction in reactions:
+        reaction.status = "hidden"
+        session.add(reaction)
+    session.commit()
+    return [
+        Change(before, reaction.model_copy(), [])
+        for before, reaction in zip(befores, reactions, strict=True)
+    ]
+
+
 def _unpin_others(session: Session, board_id: int, keep: int) -> list[int]:
     query = select(Reaction.id).where(
         Reaction.board_id == board_id, col(Reaction.pinned).is_(True), Reaction.id != keep
@@ -111,13 +128,13 @@ def ban_sender(
     )
     if not value:
         raise ModerationError(f"reaction {reaction_id} has no {kind} to ban")
-    column = col(Reaction.device) if kind == "device" else col(Reaction.author)
     query = select(Reaction).where(Reaction.board_id == board_id, Reaction.status != "hidden")
-    ids = [
-        r.id
-        for r in session.exec(query.where(column.is_not(None)))
-        if r.id is not None and (r.device if kind == "device" else fold(r.author or "")) == value
-    ]
+    if kind == "device":  # an exact pseudonym: SQL can match it
+        found = session.exec(query.where(Reaction.device == value))
+        ids = [r.id for r in found if r.id is not None]
+    else:  # names match however they are written (case, accents): fold each
+        found = session.exec(query.where(col(Reaction.author).is_not(None)))
+        ids = [r.id for r in found if r.id is not None and fold(r.author or "") == value]
     ban = session.exec(
         select(Ban).where(Ban.board_id == board_id, Ban.kind == kind, Ban.value == value)
     ).first()

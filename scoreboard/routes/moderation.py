@@ -13,6 +13,7 @@ from scoreboard.models import iso
 from scoreboard.moderation import (
     ModerationError,
     ban_sender,
+    hide_all,
     lift_ban,
     list_bans,
     list_reactions,
@@ -128,8 +129,8 @@ def ban(board: OrganiserDep, body: BanIn, services: ServicesDep) -> BanOut:
         except ModerationError as error:
             raise HTTPException(404, str(error)) from error
         services.bans.setdefault(board.id, set()).add((made.kind, made.value))
-        for reaction_id in shown:
-            services.moderated(moderate(session, board.id, reaction_id, status="hidden"))
+        for change in hide_all(session, board.id, shown):
+            services.moderated(change)
     assert made.id is not None
     return BanOut(id=made.id, kind=made.kind, hidden=shown)
 
