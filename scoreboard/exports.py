@@ -331,9 +331,12 @@ def write_export(
     if fmt == "xlsx":
         write_xlsx(target, header, rows)
         return
-    if fmt == "csv":
-        chunks: Iterable[bytes] = (chunk.encode() for chunk in csv_chunks(rows))
-    else:
-        chunks = (json_chunks if fmt == "json" else ndjson_chunks)(header, rows)
-    for chunk in chunks:
+    for chunk in streamed(fmt, header, rows):
         target.write(chunk)
+
+
+def streamed(fmt: str, header: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A csv, json or ndjson export as the bytes to send or write, chunk by chunk."""
+    if fmt == "csv":
+        return (chunk.encode() for chunk in csv_chunks(rows))
+    return (json_chunks if fmt == "json" else ndjson_chunks)(header, rows)

@@ -60,7 +60,7 @@ def export_csv(board: OrganiserDep, services: ServicesDep, where: FilterDep) -> 
     assert board.id is not None
     rows = exports.iter_rows(services.engine, board.id, where)
     return StreamingResponse(
-        exports.csv_chunks(rows),
+        exports.streamed("csv", {}, rows),
         media_type="text/csv; charset=utf-8",
         headers=_attachment(f"{board.slug}-reactions.csv"),
     )
@@ -83,13 +83,11 @@ def export_json(
     assert board.id is not None
     header = _header(services, board, where)
     rows = exports.iter_rows(services.engine, board.id, where)
-    if NDJSON in accept:
-        chunks = exports.ndjson_chunks(header, rows)
-        name, media = f"{board.slug}-reactions.ndjson", NDJSON
-    else:
-        chunks = exports.json_chunks(header, rows)
-        name, media = f"{board.slug}-reactions.json", "application/json"
-    return StreamingResponse(chunks, media_type=media, headers=_attachment(name))
+    fmt, media = ("ndjson", NDJSON) if NDJSON in accept else ("json", "application/json")
+    chunks = exports.streamed(fmt, header, rows)
+    return StreamingResponse(
+        chunks, media_type=media, headers=_attachment(f"{board.slug}-reactions.{fmt}")
+    )
 
 
 @router.get(
