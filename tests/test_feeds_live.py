@@ -22,7 +22,8 @@ from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 from tests.conftest import LiveServer, NewBoard, make_board
-from tests.sources.test_sources_jetstream import post_event
+from tests.sources.feed_support import post_event, update_event
+from tests.sources.feed_support import status as mastodon_status
 from tests.test_live import receive, subscribe, ticks_until
 
 pytestmark = pytest.mark.live
@@ -97,23 +98,6 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
 
 def bluesky_post(rkey: str, text: str, time_us: int, tag: str | None = "devconf") -> dict[str, Any]:
     return post_event(rkey, text, time_us=time_us, tags=[tag] if tag else [])
-
-
-def mastodon_status(status_id: int, text: str) -> dict[str, Any]:
-    return {
-        "id": str(status_id),
-        "created_at": "2026-05-04T09:58:12.000Z",
-        "visibility": "public",
-        "language": "en",
-        "content": f"<p>{text}</p>",
-        "reblog": None,
-        "account": {"acct": "ana@example.social", "display_name": "Ana"},
-        "tags": [{"name": "devconf"}] if "#devconf" in text.lower() else [],
-    }
-
-
-def update_frame(status: dict[str, Any]) -> dict[str, Any]:
-    return {"stream": ["hashtag", "devconf"], "event": "update", "payload": json.dumps(status)}
 
 
 def configure(server: LiveServer, board: NewBoard, source: str, body: dict[str, Any]) -> None:
@@ -266,8 +250,8 @@ def test_mastodon_hashtag_stream_reaches_the_projector_and_catches_up_after_a_dr
         assert "stream=hashtag" in fake.paths[0]
         with subscribe(live_server, tagged_board.slug) as ws:
             receive(ws)
-            fake.send(update_frame(mastodon_status(100, "Not about the talk #weather")))
-            fake.send(update_frame(mastodon_status(101, "Great #DevConf keynote")))
+            fake.send(update_event(mastodon_status(100, "Not about the talk #weather")))
+            fake.send(update_event(mastodon_status(101, "Great #DevConf keynote")))
             ticks = ticks_until(ws, lambda tick: tick["tally"]["total"] == 1)
             assert [t for tick in ticks for t in texts(tick)] == ["Great #DevConf keynote"]
             instance.timeline.append(mastodon_status(102, "Missed while offline #devconf"))

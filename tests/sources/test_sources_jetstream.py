@@ -14,53 +14,9 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from scoreboard.sources.base import ConnectorStatus, Post
 from scoreboard.sources.jetstream import JetstreamFollower, post_from_event, subscribe_url
+from tests.sources.feed_support import DID, eventually, post_event
 
-
-async def eventually(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Wait (bounded) until `predicate()` holds, checking every few milliseconds."""
-    async with asyncio.timeout(seconds):
-        while True:
-            if predicate():
-                return
-            await asyncio.sleep(0.005)
-
-
-DID = "did:plc:ewvi7nxzyoun6zhxrhs64oiz"
 T0 = 1_777_888_800_000_000
-
-
-def post_event(
-    rkey: str, text: str, *, time_us: int, tags: list[str] | None = None
-) -> dict[str, Any]:
-    """A Jetstream commit event for a new post; hashtags as rich-text tag facets."""
-    facets = []
-    for tag in tags or []:
-        start = text.lower().encode().index(f"#{tag.lower()}".encode())
-        facets.append(
-            {
-                "index": {"byteStart": start, "byteEnd": start + len(tag.encode()) + 1},
-                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}],
-            }
-        )
-    return {
-        "did": DID,
-        "time_us": time_us,
-        "kind": "commit",
-        "commit": {
-            "rev": "3l3qo2vutsw2b",
-            "operation": "create",
-            "collection": "app.bsky.feed.post",
-            "rkey": rkey,
-            "record": {
-                "$type": "app.bsky.feed.post",
-                "createdAt": "2026-05-04T09:59:00.000Z",
-                "langs": ["en"],
-                "text": text,
-                "facets": facets,
-            },
-            "cid": "bafyreidc6sydkkbchcyg62v77wbhzvb2mvytlmsychqgwf2xojjtirmzj4",
-        },
-    }
 
 
 def other_events(time_us: int) -> list[dict[str, Any]]:

@@ -21,36 +21,7 @@ from scoreboard.sources.mastodon_stream import (
     status_from_frame,
     streaming_url,
 )
-
-
-async def eventually(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Wait (bounded) until `predicate()` holds, checking every few milliseconds."""
-    async with asyncio.timeout(seconds):
-        while True:
-            if predicate():
-                return
-            await asyncio.sleep(0.005)
-
-
-def status(status_id: int, text: str = "Great #DevConf talk", **extra: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": str(status_id),
-        "created_at": "2026-05-04T09:58:12.000Z",
-        "visibility": "public",
-        "language": "en",
-        "content": f"<p>{text}</p>",
-        "reblog": None,
-        "account": {"acct": "ana@example.social", "display_name": "Ana"},
-        "tags": [{"name": "devconf"}] if "#DevConf" in text else [],
-    }
-    return base | extra
-
-
-def update_frame(item: dict[str, Any]) -> str:
-    """A streaming `update` event: the Status is a JSON string inside the JSON frame."""
-    return json.dumps(
-        {"stream": ["hashtag", "devconf"], "event": "update", "payload": json.dumps(item)}
-    )
+from tests.sources.feed_support import eventually, status, update_frame
 
 
 @dataclass
