@@ -75,6 +75,12 @@ def board(client: TestClient) -> NewBoard:
     return make_board(client)
 
 
+def new_board(server: LiveServer, **fields: object) -> NewBoard:
+    """A board on a running server, made over HTTP."""
+    with httpx.Client(base_url=server.url, timeout=5) as http:
+        return make_board(http, **fields)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
-from tests.conftest import LiveServer, NewBoard, make_board
+from tests.conftest import LiveServer, NewBoard, make_board, new_board
 from tests.sources.feed_support import post_event, update_event
 from tests.sources.feed_support import status as mastodon_status
 from tests.test_live import receive, subscribe, ticks_until
@@ -115,8 +115,7 @@ def feed_status(server: LiveServer, board: NewBoard, source: str) -> dict[str, A
 
 @pytest.fixture
 def tagged_board(live_server: LiveServer) -> NewBoard:
-    with httpx.Client(base_url=live_server.url) as http:
-        return make_board(http, title="Feeds talk", hashtags=["DevConf"])
+    return new_board(live_server, title="Feeds talk", hashtags=["DevConf"])
 
 
 @pytest.fixture
@@ -164,8 +163,7 @@ def test_bluesky_posts_with_the_hashtag_reach_the_projector_and_resume_from_the_
 def test_bluesky_cursor_survives_a_server_restart(db_url: str, jetstream: FakeFeed) -> None:
     server = LiveServer(db_url).start()
     try:
-        with httpx.Client(base_url=server.url) as http:
-            board = make_board(http, title="Restart talk", hashtags=["devconf"])
+        board = new_board(server, title="Restart talk", hashtags=["devconf"])
         configure(server, board, "bluesky", {"enabled": True, "url": f"{jetstream.url}/subscribe"})
         wait_for(lambda: jetstream.connections == 1)
         jetstream.send(bluesky_post("b1", "First #devconf", T0 + 50))

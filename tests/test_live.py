@@ -17,7 +17,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import LiveServer, NewBoard, make_board
+from tests.conftest import LiveServer, NewBoard, new_board
 
 pytestmark = pytest.mark.live
 
@@ -61,8 +61,7 @@ async def post_many(
 
 @pytest.fixture
 def live_board(live_server: LiveServer) -> NewBoard:
-    with httpx.Client(base_url=live_server.url) as http:
-        return make_board(http, title="Live talk")
+    return new_board(live_server, title="Live talk")
 
 
 def test_first_start_prints_projector_audience_and_organiser_urls(live_server: LiveServer) -> None:
@@ -184,8 +183,7 @@ def test_duplicate_client_id_is_counted_once(live_server: LiveServer, live_board
 
 
 def test_boards_have_separate_channels(live_server: LiveServer, live_board: NewBoard) -> None:
-    with httpx.Client(base_url=live_server.url) as http:
-        other = make_board(http, title="Other talk")
+    other = new_board(live_server, title="Other talk")
     with (
         subscribe(live_server, live_board.slug) as ws_a,
         subscribe(live_server, other.slug) as ws_b,
@@ -218,8 +216,7 @@ async def _burst_then_kill(server: LiveServer, slug: str, count: int) -> list[An
 def test_acknowledged_reactions_survive_sigkill(db_url: str) -> None:
     server = LiveServer(db_url).start()
     try:
-        with httpx.Client(base_url=server.url) as http:
-            board = make_board(http, title="Crash test")
+        board = new_board(server, title="Crash test")
         results = asyncio.run(_burst_then_kill(server, board.slug, 600))
     finally:
         server.stop()
@@ -272,8 +269,7 @@ def test_organiser_socket_needs_the_token_in_its_first_message(
 def test_organiser_socket_announces_held_messages_that_screens_never_see(
     live_server: LiveServer,
 ) -> None:
-    with httpx.Client(base_url=live_server.url) as http:
-        board = make_board(http, title="Careful talk", moderation="pre")
+    board = new_board(live_server, title="Careful talk", moderation="pre")
     url = f"{live_server.ws_url}/ws/boards/{board.slug}/organiser"
     with subscribe(live_server, board.slug) as screen, connect(url, open_timeout=5) as organiser:
         organiser.send(json.dumps({"type": "auth", "token": board.token}))

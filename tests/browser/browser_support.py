@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, NewBoard, make_board
+from tests.conftest import LiveServer, NewBoard
 
 REQUIRE_VARIABLE = "SCOREBOARD_REQUIRE_BROWSER"
 RecordProperty = Callable[[str, object], None]  # the type of pytest's `record_property` fixture
@@ -192,11 +192,6 @@ def serving(folder: Path, **env: str) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
-
-
-def new_board(server: LiveServer, **fields: object) -> NewBoard:
-    with httpx.Client(base_url=server.url, timeout=5) as http:
-        return make_board(http, **fields)
 
 
 def tally(server: LiveServer, board: NewBoard) -> dict[str, Any]:

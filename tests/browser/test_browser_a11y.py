@@ -15,14 +15,13 @@ from tests.browser.browser_support import (
     Page,
     expect,
     loopback_context,
-    new_board,
     post_reaction,
     serious_violations,
     settle,
     tab_to,
     tally,
 )
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, new_board
 
 EN = STRINGS["en"]
 REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "😴"]

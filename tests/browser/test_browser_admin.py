@@ -10,11 +10,10 @@ from tests.browser.browser_support import (
     RecordProperty,
     expect,
     loopback_context,
-    new_board,
     post_reaction,
     screenshot,
 )
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, new_board
 
 # Moderation runs through the organiser page's 2 s poll and the hub's next tick.
 MODERATED_MS = 5_000

@@ -14,11 +14,10 @@ from tests.browser.browser_support import (
     RecordProperty,
     expect,
     loopback_context,
-    new_board,
     screenshot,
     tally,
 )
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, new_board
 
 EN = STRINGS["en"]
 REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "😴"]

@@ -14,13 +14,12 @@ from tests.browser.browser_support import (
     RecordProperty,
     expect,
     loopback_context,
-    new_board,
     post_reaction,
     screenshot,
     serious_violations,
     settle,
 )
-from tests.conftest import LiveServer, NewBoard
+from tests.conftest import LiveServer, NewBoard, new_board
 
 TITLE = "Report in the browser"
 

@@ -13,11 +13,10 @@ from tests.browser.browser_support import (
     RecordProperty,
     expect,
     loopback_context,
-    new_board,
     post_reaction,
     screenshot,
 )
-from tests.conftest import LiveServer, admin_headers
+from tests.conftest import LiveServer, admin_headers, new_board
 
 PUBLIC_HOST = "talks.example.org"
 REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "😴"]

@@ -19,9 +19,8 @@ from tests.browser.browser_support import (
     Page,
     expect,
     loopback_context,
-    new_board,
 )
-from tests.conftest import LiveServer, NewBoard
+from tests.conftest import LiveServer, NewBoard, new_board
 
 PAYLOADS = {
     "form": '<img src=x onerror="window.__xss=1">form',
