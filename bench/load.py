@@ -6,8 +6,7 @@ measures, printing one table with the targets of issue 7:
 1. durable ingest: reactions acknowledged per second at 10, 50 and 200 concurrent
    senders, ack latency, errors, and that the database holds exactly what was acked;
 2. fan-out: submit-to-screen latency and ticks per second at 100, 1,000 and 2,000
-   websocket subscribers with a steady stream of posts, and the server's RSS (with its
-   scoring process: server CPU and memory figures always include it);
+   websocket subscribers with a steady stream of posts, and the server's RSS;
 3. the same loads against ceilings on the same machine in the same run (a bare FastAPI
    endpoint under uvicorn, bench/ceiling_http.py, and a `websockets.broadcast()` tick
    server, bench/ceiling_ws.py), each figure printed as a ratio of its ceiling;

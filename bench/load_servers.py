@@ -46,36 +46,16 @@ class Server:
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def pids(self) -> list[int]:
-        """The server and its child processes (Scoreboard scores in a worker process)."""
-        found, todo = [], [self.process.pid]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            with contextlib.suppress(OSError):
-                for task in Path(f"/proc/{pid}/task").iterdir():
-                    todo += [int(child) for child in (task / "children").read_text().split()]
-        return found
-
     def rss_mb(self) -> float:
-        """Resident memory of the server and its children, summed (pages they share are
-        counted once per process, so this errs high)."""
-        total = 0
-        for pid in self.pids():
-            with contextlib.suppress(OSError):
-                found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-                total += int(found[1]) if found else 0
-        return total / 1024 if total else float("nan")
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        return int(found[1]) / 1024 if found else float("nan")
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time so far of the server and its children (fields 14 and 15
-        of /proc/PID/stat)."""
-        ticks = 0
-        for pid in self.pids():
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time so far (fields 14 and 15 of /proc/PID/stat)."""
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -133,7 +113,7 @@ def profiled(server: Server, seconds: float, output: Path | None) -> Iterator[No
     if output is None or (not PY_SPY.exists() and shutil.which("py-spy") is None):
         yield
         return
-    command = [str(PY_SPY if PY_SPY.exists() else "py-spy"), "record", "--subprocesses", "--pid"]
+    command = [str(PY_SPY if PY_SPY.exists() else "py-spy"), "record", "--pid"]
     command += [str(server.process.pid), "--duration", str(max(1, int(seconds)))]
     command += ["--rate", str(PROFILE_HZ), "--format", "raw", "--nonblocking", "-o", str(output)]
     spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from scoreboard import sentiment
 from scoreboard.auth import ensure_admin_token, ensure_server_secret
 from scoreboard.boards import BoardDirectory, load_boards
 from scoreboard.codes import keyed_hash
@@ -22,14 +23,17 @@ from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board, Reaction, ReactionFacts, board_facts, reaction_public
 from scoreboard.moderation import Change, load_bans
 from scoreboard.ratelimit import RateLimiter
-from scoreboard.scoring import InProcess, Scoring, WorkerProcess
 from scoreboard.settings import Settings
 from scoreboard.sources.base import Post
 from scoreboard.tally import Tallies
 from scoreboard.urls import base_url
-from scoreboard.writer import Stored, Writer
+from scoreboard.writer import Scored, Stored, Writer
 
 log = logging.getLogger(__name__)
+
+
+def _score(text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]) -> Scored:
+    return sentiment.score(text, emoji, languages, ignore_tags=tags)
 
 
 @dataclass
@@ -70,8 +74,7 @@ class Services:
             lambda board_id: services.tallies.for_board(board_id).as_dict(),
             tick_hz=settings.tick_hz,
         )
-        scoring: Scoring = WorkerProcess() if settings.scoring_process else InProcess()
-        writer = Writer(engine, scoring, lambda reactions: services.committed(reactions))
+        writer = Writer(engine, _score, lambda reactions: services.committed(reactions))
         services = cls(
             settings=settings,
             engine=engine,
@@ -106,6 +109,7 @@ class Services:
             self.tallies.apply(stored)
 
     async def start(self) -> None:
+        await asyncio.to_thread(sentiment.warm_up)
         self._tasks = [
             asyncio.create_task(self.writer.run(), name="writer"),
             asyncio.create_task(self.hub.run(), name="hub"),

@@ -49,11 +49,6 @@ class Settings(BaseSettings):
         30, ge=1, le=500, description="How many latest messages the live board keeps."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
-    scoring_process: bool = Field(
-        True,
-        description="Score reactions' sentiment in a worker process of its own, on another "
-        "core; false scores them in the server's process.",
-    )
     telemetry: bool = Field(
         False,
         description="Report OpenTelemetry traces and metrics to the globally configured providers.",

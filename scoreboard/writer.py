@@ -1,10 +1,10 @@
 """The single writer: group commit of concurrent reactions, with idempotent ingest.
 
-Every request that stores a reaction hands it to the writer and waits. The writer
-takes everything queued at that moment, has it scored in one go (scoreboard.scoring)
-and inserts it in one transaction (one fsync for the lot), and only then answers each
-waiting request: an acknowledged reaction is on disk. `(board, source, external_id)`
-makes a retry or a redelivered webhook return the stored reaction instead of a second row.
+Every request that stores a reaction has it scored, hands it to the writer and waits.
+The writer takes everything queued at that moment and inserts it in one transaction
+(one fsync for the lot), and only then answers each waiting request: an acknowledged
+reaction is on disk. `(board, source, external_id)` makes a retry or a redelivered
+webhook return the stored reaction instead of a second row.
 
 The hot path speaks to SQLite directly: one multi-row INSERT per batch, rows as plain
 `ReactionRow`s. Commits run on the writer's own thread, so the event loop keeps
@@ -22,12 +22,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine
 
 from scoreboard.models import Reaction, ReactionRow, utcnow
-from scoreboard.scoring import NEUTRAL, Job, Scored, Scoring
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +57,18 @@ class NotStored(Exception):
     retry_after = 1  # seconds
 
 
+class Scored(Protocol):
+    """What the sentiment seam answers (see `scoreboard.sentiment.score`)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def lang(self) -> str | None: ...
+
+
+Scorer = Callable[[str, str | None, Sequence[str], Sequence[str]], Scored]
 CommitHook = Callable[[list[ReactionRow]], None]
 
 
@@ -86,11 +97,6 @@ class Draft:
             return None
         return (self.board_id, self.source, self.external_id)
 
-    @property
-    def job(self) -> Job:
-        """What scoring needs to know."""
-        return (self.text or "", self.emoji, tuple(self.languages), tuple(self.ignore_tags))
-
 
 @dataclass(frozen=True, slots=True)
 class Stored:
@@ -101,21 +107,20 @@ class Stored:
 @dataclass(slots=True)
 class _Pending:
     draft: Draft
+    scored: Scored
     future: asyncio.Future[Stored]
-    scored: Scored | None = None  # set on the writer's thread
 
 
 class Writer:
     """Owns every insert of reactions; run it as one task per server.
 
-    A thread of the writer's own takes the next batch as soon as the last is on disk,
-    has it scored (one round trip to the scoring process) and commits it: the event
-    loop only hands reactions over and answers the waiting requests, and no batch
-    waits for the loop to start it.
+    The commits happen on a thread of the writer's own that takes the next batch as
+    soon as the last is on disk: the event loop only hands reactions over and answers
+    the waiting requests, and no batch waits for the loop to start it.
     """
 
-    def __init__(self, engine: Engine, scoring: Scoring, on_commit: CommitHook) -> None:
-        self._scoring = scoring
+    def __init__(self, engine: Engine, scorer: Scorer, on_commit: CommitHook) -> None:
+        self._scorer = scorer
         self._on_commit = on_commit
         self._inbox: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._table = _Table(engine)
@@ -130,11 +135,16 @@ class Writer:
         return self._inbox.qsize()
 
     async def submit(self, draft: Draft) -> Stored:
-        """Score and store a reaction durably; returns once its row is committed."""
+        """Score and store a reaction durably; returns once its row is committed.
+
+        Scoring happens here, spread over the requests as they arrive, so a batch
+        waits only for the disk.
+        """
         if self._stopped:
             raise NotStored("the server is stopping; try again in a moment")
+        scored = self._scorer(draft.text or "", draft.emoji, draft.languages, draft.ignore_tags)
         future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
-        self._inbox.put(_Pending(draft, future))
+        self._inbox.put(_Pending(draft, scored, future))
         return await future
 
     async def run(self) -> None:
@@ -160,16 +170,13 @@ class Writer:
         self, loop: asyncio.AbstractEventLoop, finished: asyncio.Future[None]
     ) -> None:
         try:
-            self._scoring.start()  # here, so that a cancelled start still answers the queue
             stop = False
             while not stop:
                 batch, stop = self._next_batch()
                 if batch:
-                    self._score(batch)
                     results = self._store(batch)
                     loop.call_soon_threadsafe(self._finish, batch, results)
         finally:
-            self._scoring.stop()
             loop.call_soon_threadsafe(finished.set_result, None)
 
     def _next_batch(self) -> tuple[list[_Pending], bool]:
@@ -190,15 +197,6 @@ class Writer:
             batch.append(pending)
         self._last_batch = len(batch)
         return batch, False
-
-    def _score(self, batch: list[_Pending]) -> None:
-        try:
-            scores = self._scoring.score([pending.draft.job for pending in batch])
-        except Exception:  # scoring must not cost a reaction: store it as neutral
-            log.exception("scoring %d reactions failed", len(batch))
-            scores = [NEUTRAL] * len(batch)
-        for pending, scored in zip(batch, scores, strict=True):
-            pending.scored = scored
 
     def _store(self, batch: list[_Pending]) -> list[Stored | Exception]:
         try:
@@ -391,7 +389,6 @@ def _key(row: ReactionRow) -> tuple[int, str, str] | None:
 
 def _row(pending: _Pending, reaction_id: int) -> ReactionRow:
     draft, scored = pending.draft, pending.scored
-    assert scored is not None, "scored on the writer's thread before it is stored"
     return ReactionRow(
         id=reaction_id,
         board_id=draft.board_id,

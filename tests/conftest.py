@@ -38,7 +38,6 @@ def settings(db_url: str) -> Settings:
         admin_token=SecretStr(ADMIN_TOKEN),
         rate_limit=0,
         tick_hz=20,
-        scoring_process=False,  # a process per test app is slow; tests/test_scoring.py covers it
     )
 
 

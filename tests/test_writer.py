@@ -15,13 +15,18 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from scoreboard import sentiment
 from scoreboard.codes import hash_token
 from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board, Reaction, ReactionRow, as_utc
-from scoreboard.scoring import InProcess, Job, Scored, Scoring
-from scoreboard.writer import COLUMNS, Draft, NotStored, Stored, Writer
+from scoreboard.writer import COLUMNS, Draft, NotStored, Scored, Stored, Writer
 
 T = TypeVar("T")
+
+
+def score(text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]) -> Scored:
+    """The same adapter the server wires in (services.py)."""
+    return sentiment.score(text, emoji, languages, ignore_tags=tags)
 
 
 @pytest.fixture
@@ -60,13 +65,8 @@ class Hook:
         return [reaction.id for call in self.calls for reaction in call]
 
 
-async def with_writer(
-    engine: Engine,
-    hook: Hook,
-    body: Callable[[Writer], Awaitable[T]],
-    scoring: Scoring | None = None,
-) -> T:
-    writer = Writer(engine, scoring or InProcess(), hook)
+async def with_writer(engine: Engine, hook: Hook, body: Callable[[Writer], Awaitable[T]]) -> T:
+    writer = Writer(engine, score, hook)
     task = asyncio.create_task(writer.run())
     try:
         return await body(writer)
@@ -306,7 +306,7 @@ def test_a_failing_commit_hook_does_not_fail_the_stored_reactions(
         raise RuntimeError("live view bug")
 
     async def body() -> Stored:
-        writer = Writer(engine, InProcess(), broken)
+        writer = Writer(engine, score, broken)
         task = asyncio.create_task(writer.run())
         try:
             return await writer.submit(Draft(board_id, "api", text="still stored"))
@@ -318,27 +318,6 @@ def test_a_failing_commit_hook_does_not_fail_the_stored_reactions(
     stored = run(body())
     assert stored.created
     assert rows(db_path, "id = ?", stored.reaction.id)[0][1] == "still stored"
-
-
-class BrokenScoring(InProcess):
-    def score(self, jobs: Sequence[Job]) -> list[Scored]:
-        raise RuntimeError("scoring bug")
-
-
-def test_a_reaction_that_cannot_be_scored_is_stored_as_neutral(
-    engine: Engine, board_id: int, db_path: Path
-) -> None:
-    def body(writer: Writer) -> Awaitable[Stored]:
-        return writer.submit(Draft(board_id, "api", text="what a great talk"))
-
-    stored = run(with_writer(engine, Hook(), body, BrokenScoring()))
-    assert stored.created
-    assert (stored.reaction.label, stored.reaction.score, stored.reaction.lang) == (
-        "neutral",
-        0.0,
-        None,
-    )
-    assert rows(db_path, "id = ?", stored.reaction.id)[0][1] == "what a great talk"
 
 
 def test_a_draft_for_a_missing_board_fails_alone(
@@ -363,7 +342,7 @@ def test_queued_drafts_are_committed_when_the_writer_is_cancelled(
     engine: Engine, board_id: int, db_path: Path
 ) -> None:
     async def body() -> list[Stored]:
-        writer = Writer(engine, InProcess(), Hook())
+        writer = Writer(engine, score, Hook())
         task = asyncio.create_task(writer.run())
         submits = [
             asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"late {n}")))
@@ -389,7 +368,7 @@ def test_a_batch_in_flight_when_the_writer_is_cancelled_is_still_answered(
     blocker.execute("BEGIN IMMEDIATE")
 
     async def body() -> list[Stored]:
-        writer = Writer(engine, InProcess(), Hook())
+        writer = Writer(engine, score, Hook())
         task = asyncio.create_task(writer.run())
         first = [
             asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"first {n}")))
@@ -469,7 +448,7 @@ def test_a_stopped_writer_refuses_new_reactions_instead_of_hanging(
     engine: Engine, board_id: int
 ) -> None:
     async def body() -> None:
-        writer = Writer(engine, InProcess(), Hook())
+        writer = Writer(engine, score, Hook())
         task = asyncio.create_task(writer.run())
         assert (await writer.submit(Draft(board_id, "api", text="before"))).created
         task.cancel()

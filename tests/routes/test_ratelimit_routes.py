@@ -16,11 +16,7 @@ from tests.conftest import ADMIN_TOKEN, NewBoard, make_board
 @pytest.fixture
 def limited(db_url: str) -> Iterator[TestClient]:
     settings = Settings(
-        database_url=db_url,
-        host="127.0.0.1",
-        admin_token=SecretStr(ADMIN_TOKEN),
-        rate_limit=6,
-        scoring_process=False,
+        database_url=db_url, host="127.0.0.1", admin_token=SecretStr(ADMIN_TOKEN), rate_limit=6
     )
     with TestClient(create_app(settings)) as client:
         yield client
