@@ -18,9 +18,11 @@ from scoreboard.deps import (
     OrganiserDep,
     SendingDep,
     ServicesDep,
+    sending_to,
 )
 from scoreboard.ingest import IngestError, draft_reaction
 from scoreboard.models import Board, ReactionFacts, iso, reaction_public
+from scoreboard.routes.direct import direct_route, json_body
 from scoreboard.schemas import (
     BoardCreate,
     BoardCreated,
@@ -129,13 +131,6 @@ def segment(board: OrganiserDep, body: SegmentIn, services: ServicesDep) -> dict
     return {"label": started.label, "started_at": iso(started.started_at)}
 
 
-@router.post(
-    "/boards/{slug}/reactions",
-    summary="Send a reaction",
-    status_code=201,
-    response_model=ReactionOut,
-    responses={**ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
-)
 async def react(
     target: SendingDep, body: Annotated[ReactionIn, Body()], request: Request
 ) -> Response:
@@ -146,6 +141,28 @@ async def react(
         status_code=201 if stored.created else 200,
         media_type="application/json",
     )
+
+
+async def react_arguments(request: Request) -> dict[str, Any] | None:
+    """`react`'s arguments for a body that validates, resolved as FastAPI would: the
+    same dependency, after the body (see scoreboard.routes.direct)."""
+    body = await json_body(request, ReactionIn)
+    if body is None:
+        return None
+    target = await sending_to(request.path_params["slug"], request)
+    return {"target": target, "body": body, "request": request}
+
+
+router.add_api_route(
+    "/boards/{slug}/reactions",
+    react,
+    methods=["POST"],
+    summary="Send a reaction",
+    status_code=201,
+    response_model=ReactionOut,
+    responses={**ERRORS, 200: {"model": ReactionOut, "description": "a retry: already stored"}},
+    route_class_override=direct_route(react_arguments),
+)
 
 
 def refusal(error: IngestError | NotStored) -> tuple[int, str, Mapping[str, str] | None]:

@@ -291,6 +291,28 @@ def test_malformed_json_is_400_and_nothing_is_stored(
     assert stored_rows(settings) == 0
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"text": "hi", "client_id": NaN}', "application/json"),
+        (b'{"text": "\xff\xfe"}', "application/json"),
+        (b"null", "application/json"),
+        (b'{"text": "hi"}', "text/plain"),
+        (b"text=hi", "application/x-www-form-urlencoded"),
+    ],
+    ids=["NaN", "not UTF-8", "null", "text/plain", "form"],
+)
+def test_bodies_that_are_not_a_reaction_object_are_4xx_and_nothing_is_stored(
+    client: TestClient, board: NewBoard, settings: Settings, body: bytes, content_type: str
+) -> None:
+    response = client.post(
+        reactions_url(board), content=body, headers={"Content-Type": content_type}
+    )
+    assert response.status_code in (400, 422)
+    detail(response)
+    assert stored_rows(settings) == 0
+
+
 def test_reaction_to_an_unknown_board_is_404(client: TestClient, settings: Settings) -> None:
     response = client.post("/api/boards/nope/reactions", json={"text": "hi"})
     assert response.status_code == 404

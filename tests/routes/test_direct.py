@@ -1,0 +1,124 @@
+"""Direct routes answer exactly as FastAPI's own handling would, documented the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import pytest
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
+
+from scoreboard.routes.direct import direct_route, json_body
+from scoreboard.schemas import ReactionIn
+
+
+class Calls:
+    def __init__(self) -> None:
+        self.dependency = 0
+        self.direct = 0
+
+
+async def room(slug: str, request: Request) -> str:
+    """A dependency that counts its calls and refuses one slug, as a board lookup would."""
+    request.app.state.calls.dependency += 1
+    if slug == "missing":
+        raise HTTPException(404, f"no board with slug {slug!r}")
+    return slug
+
+
+async def echo(
+    target: Annotated[str, Depends(room)], body: Annotated[ReactionIn, Body()]
+) -> JSONResponse:
+    return JSONResponse({"room": target, **body.model_dump()})
+
+
+async def resolve(request: Request) -> dict[str, Any] | None:
+    body = await json_body(request, ReactionIn)
+    if body is None:
+        return None
+    request.app.state.calls.direct += 1
+    return {"target": await room(request.path_params["slug"], request), "body": body}
+
+
+def build(calls: Calls) -> FastAPI:
+    """One endpoint served twice: through FastAPI's handling and through a direct route."""
+    router = APIRouter()
+    router.add_api_route("/plain/{slug}", echo, methods=["POST"])
+    router.add_api_route(
+        "/direct/{slug}", echo, methods=["POST"], route_class_override=direct_route(resolve)
+    )
+    app = FastAPI()
+    app.state.calls = calls
+    app.include_router(router)
+    return app
+
+
+@pytest.fixture
+def calls() -> Calls:
+    return Calls()
+
+
+@pytest.fixture
+def http(calls: Calls) -> Iterator[TestClient]:
+    with TestClient(build(calls)) as client:
+        yield client
+
+
+JSON = {"content-type": "application/json"}
+BODIES: list[tuple[str, bytes, dict[str, str]]] = [
+    ("valid", b'{"text": "great talk", "client_id": "a-1"}', JSON),
+    ("charset", b'{"text": "great talk"}', {"content-type": "application/json; charset=utf-8"}),
+    ("vendor type", b'{"emoji": "x"}', {"content-type": "application/vnd.api+json"}),
+    ("no content type", b'{"text": "hi"}', {}),
+    ("text/plain", b'{"text": "hi"}', {"content-type": "text/plain"}),
+    ("form", b"text=hi", {"content-type": "application/x-www-form-urlencoded"}),
+    ("broken JSON", b'{"text":', JSON),
+    ("empty", b"", JSON),
+    ("array", b"[1, 2]", JSON),
+    ("null", b"null", JSON),
+    ("wrong types", b'{"text": 5, "emoji": [1]}', JSON),
+    ("unknown field", b'{"text": "hi", "bogus": 1}', JSON),
+    ("too long", b'{"text": "' + b"x" * 5001 + b'"}', JSON),
+    ("bad client id", b'{"client_id": "' + b"x" * 65 + b'"}', JSON),
+    ("not UTF-8", b'{"text": "\xff\xfe"}', JSON),
+    ("latin-1", '{"text": "café"}'.encode("latin-1"), JSON),
+    ("duplicate keys", b'{"text": "first", "text": "last"}', JSON),
+    ("UTF-16", '{"text": "hi"}'.encode("utf-16"), JSON),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "headers"), BODIES, ids=[b[0] for b in BODIES])
+def test_a_direct_route_answers_as_fastapi_would(
+    http: TestClient, case: str, body: bytes, headers: dict[str, str]
+) -> None:
+    plain = http.post("/plain/talk", content=body, headers=headers)
+    direct = http.post("/direct/talk", content=body, headers=headers)
+    assert (direct.status_code, direct.json()) == (plain.status_code, plain.json()), case
+
+
+@pytest.mark.parametrize("slug", ["talk", "missing"])
+def test_a_valid_body_is_resolved_directly_with_the_dependency_run_once(
+    http: TestClient, calls: Calls, slug: str
+) -> None:
+    response = http.post(f"/direct/{slug}", json={"text": "great talk"})
+    assert response.status_code == (200 if slug == "talk" else 404)
+    assert (calls.direct, calls.dependency) == (1, 1)
+
+
+def test_a_body_it_cannot_resolve_goes_through_fastapi_with_the_dependency_run_once(
+    http: TestClient, calls: Calls
+) -> None:
+    response = http.post("/direct/talk", json={"text": "hi", "bogus": 1})
+    assert response.status_code == 422
+    assert (calls.direct, calls.dependency) == (0, 1)
+
+
+def test_a_direct_route_is_documented_like_the_plain_one(http: TestClient) -> None:
+    paths = http.get("/openapi.json").json()["paths"]
+    plain, direct = paths["/plain/{slug}"]["post"], paths["/direct/{slug}"]["post"]
+    for operation in (plain, direct):
+        del operation["operationId"], operation["summary"]
+    assert direct == plain
+    assert "ReactionIn" in str(direct["requestBody"])
