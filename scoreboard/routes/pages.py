@@ -11,17 +11,28 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from scoreboard.deps import DEVICE_COOKIE, AddressedDep, BoardDep, ServicesDep, check_rate
+from scoreboard.deps import (
+    DEVICE_COOKIE,
+    AddressedDep,
+    BoardDep,
+    ServicesDep,
+    addressed_to,
+    check_rate,
+)
 from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.ingest import IngestError
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
 from scoreboard.routes.api import reaction_fields, refusal, store
+from scoreboard.routes.direct import direct_route, form_fields
 from scoreboard.schemas import ReactionIn
 from scoreboard.services import Services
 from scoreboard.writer import NotStored
 
 router = APIRouter(include_in_schema=False)
+
+FORM_LIMITS = {"text": 5000, "emoji": 32, "author": 200, "client_id": 64}
+"""The phone form's fields and their longest values, in characters."""
 
 
 def templates_of(request: Request) -> Jinja2Templates:
@@ -93,14 +104,13 @@ def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 
     return response
 
 
-@router.post("/b/{slug}")
 async def phone_post(
     request: Request,
     target: AddressedDep,
-    text: Annotated[str, Form(max_length=5000)] = "",
-    emoji: Annotated[str, Form(max_length=32)] = "",
-    author: Annotated[str, Form(max_length=200)] = "",
-    client_id: Annotated[str, Form(max_length=64)] = "",
+    text: Annotated[str, Form(max_length=FORM_LIMITS["text"])] = "",
+    emoji: Annotated[str, Form(max_length=FORM_LIMITS["emoji"])] = "",
+    author: Annotated[str, Form(max_length=FORM_LIMITS["author"])] = "",
+    client_id: Annotated[str, Form(max_length=FORM_LIMITS["client_id"])] = "",
     accept: Annotated[str, Header()] = "",
 ) -> Response:
     """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
@@ -154,6 +164,25 @@ def _first_error(error: Exception) -> str:
         if found:
             return f"{'.'.join(map(str, found[0]['loc']))}: {found[0]['msg']}"
     return str(error)
+
+
+async def phone_post_arguments(request: Request) -> dict[str, Any] | None:
+    """`phone_post`'s arguments for a plain URL-encoded form, resolved as FastAPI would
+    (see scoreboard.routes.direct); the phones send every tap through this route."""
+    fields = await form_fields(request, FORM_LIMITS)
+    if fields is None:
+        return None
+    target = await addressed_to(request.path_params["slug"], request)
+    accept = request.headers.get("accept", "")
+    return {"request": request, "target": target, "accept": accept, **fields}
+
+
+router.add_api_route(
+    "/b/{slug}",
+    phone_post,
+    methods=["POST"],
+    route_class_override=direct_route(phone_post_arguments),
+)
 
 
 @router.get("/b/{slug}/screen", response_class=HTMLResponse)

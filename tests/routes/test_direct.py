@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
-from scoreboard.routes.direct import direct_route, json_body
+from scoreboard.routes.direct import direct_route, form_fields, json_body
 from scoreboard.schemas import ReactionIn
 
 
@@ -42,12 +42,38 @@ async def resolve(request: Request) -> dict[str, Any] | None:
     return {"target": await room(request.path_params["slug"], request), "body": body}
 
 
+LIMITS = {"text": 20, "emoji": 8}
+
+
+async def echo_form(
+    target: Annotated[str, Depends(room)],
+    text: Annotated[str, Form(max_length=LIMITS["text"])] = "",
+    emoji: Annotated[str, Form(max_length=LIMITS["emoji"])] = "",
+) -> JSONResponse:
+    return JSONResponse({"room": target, "text": text, "emoji": emoji})
+
+
+async def resolve_form(request: Request) -> dict[str, Any] | None:
+    fields = await form_fields(request, LIMITS)
+    if fields is None:
+        return None
+    request.app.state.calls.direct += 1
+    return {"target": await room(request.path_params["slug"], request), **fields}
+
+
 def build(calls: Calls) -> FastAPI:
-    """One endpoint served twice: through FastAPI's handling and through a direct route."""
+    """Each endpoint served twice: through FastAPI's handling and through a direct route."""
     router = APIRouter()
     router.add_api_route("/plain/{slug}", echo, methods=["POST"])
     router.add_api_route(
         "/direct/{slug}", echo, methods=["POST"], route_class_override=direct_route(resolve)
+    )
+    router.add_api_route("/plain-form/{slug}", echo_form, methods=["POST"])
+    router.add_api_route(
+        "/direct-form/{slug}",
+        echo_form,
+        methods=["POST"],
+        route_class_override=direct_route(resolve_form),
     )
     app = FastAPI()
     app.state.calls = calls
@@ -89,13 +115,51 @@ BODIES: list[tuple[str, bytes, dict[str, str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("case", "body", "headers"), BODIES, ids=[b[0] for b in BODIES])
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+FORMS: list[tuple[str, bytes, dict[str, str]]] = [
+    ("plain", b"text=great+talk&emoji=%F0%9F%91%8F", FORM),
+    ("charset", b"text=hi", {"content-type": f"{FORM['content-type']}; charset=utf-8"}),
+    ("escaped name", b"te%78t=caf%C3%A9", FORM),
+    ("empty", b"", FORM),
+    ("blank values", b"text=&emoji=", FORM),
+    ("unknown field", b"text=hi&other=1", FORM),
+    ("repeated field", b"text=first&text=last", FORM),
+    ("name without value", b"text&emoji=x", FORM),
+    ("semicolon", b"text=a;b", FORM),
+    ("broken escape", b"text=100%zz", FORM),
+    ("not UTF-8", b"text=%FF%FE", FORM),
+    ("raw UTF-8", "text=café".encode(), FORM),
+    ("too long", b"text=" + b"x" * 21, FORM),
+    ("JSON", b'{"text": "hi"}', {"content-type": "application/json"}),
+    ("no content type", b"text=hi", {}),
+    (
+        "multipart",
+        b'--x\r\nContent-Disposition: form-data; name="text"\r\n\r\nhi\r\n--x--\r\n',
+        {"content-type": "multipart/form-data; boundary=x"},
+    ),
+]
+
+
+CASES = [("", *body) for body in BODIES] + [("-form", *form) for form in FORMS]
+
+
+@pytest.mark.parametrize(
+    ("kind", "case", "body", "headers"),
+    CASES,
+    ids=[f"{kind.strip('-') or 'json'}: {case}" for kind, case, *_ in CASES],
+)
 def test_a_direct_route_answers_as_fastapi_would(
-    http: TestClient, case: str, body: bytes, headers: dict[str, str]
+    http: TestClient, kind: str, case: str, body: bytes, headers: dict[str, str]
 ) -> None:
-    plain = http.post("/plain/talk", content=body, headers=headers)
-    direct = http.post("/direct/talk", content=body, headers=headers)
+    plain = http.post(f"/plain{kind}/talk", content=body, headers=headers)
+    direct = http.post(f"/direct{kind}/talk", content=body, headers=headers)
     assert (direct.status_code, direct.json()) == (plain.status_code, plain.json()), case
+
+
+def test_a_plain_form_is_resolved_directly(http: TestClient, calls: Calls) -> None:
+    response = http.post("/direct-form/talk", content=b"text=great+talk", headers=FORM)
+    assert response.json() == {"room": "talk", "text": "great talk", "emoji": ""}
+    assert (calls.direct, calls.dependency) == (1, 1)
 
 
 @pytest.mark.parametrize("slug", ["talk", "missing"])
