@@ -9,6 +9,9 @@ from typing import Any
 MIN_WORDS = 3
 """Below this many words n-gram identification is unreliable; vote on known words instead."""
 MIN_LETTERS = 12
+DECISIVE_MARGIN = 2
+"""A longer message with this many more hint words of one language than of any other
+is that language without asking the identifier (a third of the scoring time)."""
 
 # Frequent words that tell the two first-class languages apart in short feedback.
 _HINTS_EN = """
@@ -42,18 +45,22 @@ def identifier(languages: tuple[str, ...]) -> Any | None:
     return model
 
 
-def _vote(words: Sequence[str], languages: tuple[str, ...]) -> str | None:
-    """The language whose hint words occur most often; None on a tie or without hints."""
+def _vote(words: Sequence[str], languages: tuple[str, ...]) -> tuple[str | None, int]:
+    """The language whose hint words occur most often and by how many more hints than
+    the runner-up; (None, 0) on a tie or without hints."""
     counts = {
         lang: sum(w in HINTS[lang] and w not in _SHARED for w in words)
         for lang in languages
         if lang in HINTS
     }
     if not counts:
-        return None
-    best = max(counts.values())
+        return None, 0
+    ranked = [*sorted(counts.values(), reverse=True), 0]
+    best = ranked[0]
     winners = [lang for lang, n in counts.items() if n == best]
-    return winners[0] if best and len(winners) == 1 else None
+    if not best or len(winners) > 1:
+        return None, 0
+    return winners[0], best - ranked[1]
 
 
 def detect(words: Sequence[str], languages: Sequence[str]) -> tuple[str | None, bool]:
@@ -61,17 +68,20 @@ def detect(words: Sequence[str], languages: Sequence[str]) -> tuple[str | None, 
 
     No words (emoji only, empty) gives (None, True). Short messages ("vet!", "super talk")
     are decided by hint words, else by the identifier, and are marked unreliable so that the
-    caller may try the other languages' lexicons.
+    caller may try the other languages' lexicons. Longer ones where one language's hint
+    words lead by DECISIVE_MARGIN are that language; the others go to the identifier.
     """
     langs = tuple(dict.fromkeys(lang.lower() for lang in languages))
     if not words or not langs:
         return None, True
     if len(langs) == 1:
         return langs[0], True
-    voted = _vote(words, langs)
+    voted, margin = _vote(words, langs)
     short = len(words) < MIN_WORDS or sum(len(w) for w in words) < MIN_LETTERS
     if short and voted:
         return voted, False
+    if voted and margin >= DECISIVE_MARGIN:
+        return voted, True
     model = identifier(langs)
     if model is None:
         return voted or langs[0], False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoreboard.sentiment import score
+from scoreboard.sentiment.language import detect
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,23 @@ from scoreboard.sentiment import score
 )
 def test_language_is_detected_among_english_and_dutch(text: str, lang: str) -> None:
     assert score(text).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        # two or more hint words ahead: decided by the hints, and sure of it
+        ("the demo was really great thanks".split(), ("en", True)),
+        ("de demo was echt heel goed bedankt".split(), ("nl", True)),
+        # one ahead ("the"), or none: the identifier decides, here against the lead
+        ("the presentatie over kubernetes was interessant".split(), ("nl", True)),
+        ("kubernetes operators observability pipelines".split(), ("en", True)),
+    ],
+)
+def test_long_messages_with_a_clear_lead_of_hint_words_skip_the_identifier(
+    words: list[str], expected: tuple[str, bool]
+) -> None:
+    assert detect(words, ("en", "nl")) == expected
 
 
 @pytest.mark.parametrize("text", ["wat een mooie presentatie", "great talk", "👏", ""])
