@@ -48,6 +48,7 @@ def test_emoji_sequences_and_flags_are_kept_whole(emoji: str) -> None:
         ("line one\n\n\nline two", "line one line two"),
         ("wide\u3000space\u00a0here", "wide space here"),
         ("\n\t ", ""),
+        ("  great   talk! (really) :-) ~{}|  ", "great talk! (really) :-) ~{}|"),
     ],
 )
 def test_whitespace_is_trimmed_and_runs_are_folded_to_one_space(raw: str, clean: str) -> None:
