@@ -28,7 +28,8 @@ M = TypeVar("M", bound=BaseModel)
 def direct_route(resolve: Resolve) -> type[APIRoute]:
     """An APIRoute class whose endpoint gets its arguments from `resolve` when it can.
 
-    The endpoint must return a Response: the direct path does not serialise for it.
+    The endpoint must be a coroutine function that returns a Response: the direct path
+    neither runs it in a thread nor serialises for it.
     """
 
     class DirectRoute(APIRoute):
