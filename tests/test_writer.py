@@ -369,11 +369,12 @@ def test_a_batch_in_flight_when_the_writer_is_cancelled_is_still_answered(
 
     async def body() -> list[Stored]:
         writer = Writer(engine, score, Hook())
-        task = asyncio.create_task(writer.run())
         first = [
             asyncio.create_task(writer.submit(Draft(board_id, "api", text=f"first {n}")))
             for n in range(5)
         ]
+        await asyncio.sleep(0)  # all five queued before the writer starts: one batch
+        task = asyncio.create_task(writer.run())
         await asyncio.sleep(0.2)  # the batch is in its thread, waiting for the lock
         assert writer.queued == 0
         assert not any(f.done() for f in first)
