@@ -17,7 +17,9 @@ Status = Literal["visible", "held", "hidden"]
 
 _TAG = re.compile(r"^\w{1,50}$")
 _NOT_EMOJI = re.compile(r"[\sA-Za-z0-9<>&\"'`\\/=]")
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
+REACTION_LIMITS = {"text": 5000, "emoji": 32, "author": 200, "client_id": 64}
+"""Longest value of each field of a reaction, in characters, whichever route sends it."""
+_CLIENT_ID = re.compile(rf"^[A-Za-z0-9_\-:.]{{1,{REACTION_LIMITS['client_id']}}}$")
 
 
 def _clean_tags(value: list[str] | None) -> list[str] | None:
@@ -141,9 +143,9 @@ class ReactionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[str, Field(max_length=5000)] | None = None
-    emoji: Annotated[str, Field(max_length=32)] | None = None
-    author: Annotated[str, Field(max_length=200)] | None = None
+    text: Annotated[str, Field(max_length=REACTION_LIMITS["text"])] | None = None
+    emoji: Annotated[str, Field(max_length=REACTION_LIMITS["emoji"])] | None = None
+    author: Annotated[str, Field(max_length=REACTION_LIMITS["author"])] | None = None
     client_id: str | None = Field(
         None, description="Client-made id: a retry with the same id is stored once."
     )

@@ -25,14 +25,11 @@ from scoreboard.models import Board
 from scoreboard.qr import qr_svg
 from scoreboard.routes.api import reaction_fields, refusal, store
 from scoreboard.routes.direct import direct_route, form_fields
-from scoreboard.schemas import ReactionIn
+from scoreboard.schemas import REACTION_LIMITS, ReactionIn
 from scoreboard.services import Services
 from scoreboard.writer import NotStored
 
 router = APIRouter(include_in_schema=False)
-
-FORM_LIMITS = {"text": 5000, "emoji": 32, "author": 200, "client_id": 64}
-"""The phone form's fields and their longest values, in characters."""
 
 
 def templates_of(request: Request) -> Jinja2Templates:
@@ -107,10 +104,10 @@ def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 
 async def phone_post(
     request: Request,
     target: AddressedDep,
-    text: Annotated[str, Form(max_length=FORM_LIMITS["text"])] = "",
-    emoji: Annotated[str, Form(max_length=FORM_LIMITS["emoji"])] = "",
-    author: Annotated[str, Form(max_length=FORM_LIMITS["author"])] = "",
-    client_id: Annotated[str, Form(max_length=FORM_LIMITS["client_id"])] = "",
+    text: Annotated[str, Form(max_length=REACTION_LIMITS["text"])] = "",
+    emoji: Annotated[str, Form(max_length=REACTION_LIMITS["emoji"])] = "",
+    author: Annotated[str, Form(max_length=REACTION_LIMITS["author"])] = "",
+    client_id: Annotated[str, Form(max_length=REACTION_LIMITS["client_id"])] = "",
     accept: Annotated[str, Header()] = "",
 ) -> Response:
     """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
@@ -169,7 +166,7 @@ def _first_error(error: Exception) -> str:
 async def phone_post_arguments(request: Request) -> dict[str, Any] | None:
     """`phone_post`'s arguments for a plain URL-encoded form, resolved as FastAPI would
     (see scoreboard.routes.direct); the phones send every tap through this route."""
-    fields = await form_fields(request, FORM_LIMITS)
+    fields = await form_fields(request, REACTION_LIMITS)
     if fields is None:
         return None
     target = await addressed_to(request.path_params["slug"], request)
