@@ -79,11 +79,16 @@ def _other_language(
     return lang, 0.0
 
 
+@functools.lru_cache(maxsize=256)
+def _tag_words(ignore_tags: tuple[str, ...]) -> frozenset[str]:
+    """A board's hashtags as the lower-case words to ignore (the same few for every message)."""
+    return frozenset(tag.lower().lstrip("#") for tag in ignore_tags)
+
+
 def _score(
     text: str, tap: str | None, languages: Sequence[str], ignore_tags: Sequence[str]
 ) -> Sentiment:
-    tags = frozenset(tag.lower().lstrip("#") for tag in ignore_tags)
-    parts = tokens.split(text, tags)
+    parts = tokens.split(text, _tag_words(tuple(ignore_tags)))
     lang, sure = language.detect(parts.words, languages)
     raw = emoji.total(parts.emoji)
     if parts.words:

@@ -6,6 +6,7 @@ import pytest
 
 from scoreboard.sentiment import score
 from scoreboard.sentiment.language import detect
+from scoreboard.sentiment.tokens import split
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,25 @@ def test_hashtags_and_mentions_do_not_count_as_words() -> None:
 def test_board_hashtag_is_ignored_even_without_hash() -> None:
     assert score("#SadConf", ignore_tags=("sadconf",)).label == "neutral"
     assert score("sadconf", ignore_tags=("SadConf",)) == score("")
+
+
+@pytest.mark.parametrize(
+    ("text", "tag", "words"),
+    [
+        ("Great SADCONF talk", "sadconf", ("great", "talk")),
+        ("great talk", "sadconf", ("great", "talk")),
+        ("sadconference rocks", "sadconf", ("sadconference", "rocks")),
+        # Lower case depends on context for a final sigma, and İ grows a dot: a word
+        # counts as the tag when its own lower case is the tag.
+        ("ΑΣ.Β vet", "ας", ("β", "vet")),
+        ("İstanbul rocks", "i̇stanbul", ("rocks",)),
+        ("Straße top", "strasse", ("straße", "top")),
+    ],
+)
+def test_board_tag_words_are_dropped_by_their_lower_case(
+    text: str, tag: str, words: tuple[str, ...]
+) -> None:
+    assert split(text, frozenset({tag})).words == words
 
 
 @pytest.mark.parametrize(
