@@ -57,6 +57,25 @@ def test_board_list_adds_words_with_the_same_matching() -> None:
     assert hold_reason("a competitive field", custom=["competitor*"]) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("spam", True),
+        ("spams", False),  # "spam" is a whole word, "spamm*" a start
+        ("spamming", True),
+        ("sp.a.m.m.y", True),
+        ("spa", True),
+        ("spain", False),
+        ("spasm", False),
+        ("s", False),
+    ],
+)
+def test_entries_that_share_their_first_letters_each_keep_their_own_ending(
+    text: str, hit: bool
+) -> None:
+    assert blocked(text, ["spa", "spam", "spamm*"]) is hit
+
+
 def test_links_are_held_unless_the_board_allows_them() -> None:
     assert hold_reason("slides at https://example.org/talk") == "link"
     assert hold_reason("see spam-shop.com now") == "link"
