@@ -9,10 +9,12 @@ measures, printing one table with the targets of issue 7:
    websocket subscribers with a steady stream of posts, and the server's RSS;
 3. the same loads against ceilings on the same machine in the same run (a bare FastAPI
    endpoint under uvicorn, bench/ceiling_http.py, and a `websockets.broadcast()` tick
-   server, bench/ceiling_ws.py), each figure printed as a ratio of its ceiling;
+   server, bench/ceiling_ws.py), each figure printed as a ratio of its ceiling; ingest
+   alternates project and ceiling level by level for --rounds rounds and reports the
+   median of the paired ratios, since a shared machine drifts within minutes;
 4. slow clients: 10% of the subscribers stop reading; the others' p99 must hold.
 
-    python bench/load.py              # the full run, 10 s per level (about 4 minutes)
+    python bench/load.py              # the full run, 10 s per level (about 8 minutes)
     python bench/load.py --quick      # a smoke run of about a minute
     python bench/load.py --profile /tmp/prof   # also sample the server with py-spy
 
@@ -30,6 +32,7 @@ import os
 import platform
 import resource
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -40,7 +43,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.load_http import Ingest, ingest, run_async
+from bench.load_http import Ingest, ingest, one_after_another, run_async
 from bench.load_report import (
     FanoutRow,
     IngestRow,
@@ -94,17 +97,35 @@ def measure_ingest(
 
 
 def run_ingest(args: argparse.Namespace, tmp: Path) -> tuple[list[IngestRow], str]:
+    """Each round runs every level against the project, then against the ceiling, so
+    each ratio compares two runs made a few seconds apart."""
     db = tmp / "ingest.db"
     server = start_scoreboard(db, args.tick_hz)
-    rows: list[IngestRow] = []
+    ceiling = None if args.no_ceilings else start_ceiling_http()
+    rows = [IngestRow(senders, Ingest(), None, 0.0) for senders in args.senders]
+    project_rounds: dict[int, list[tuple[Ingest, float]]] = {n: [] for n in args.senders}
+    ceiling_rounds: dict[int, list[tuple[Ingest, float]]] = {n: [] for n in args.senders}
     try:
         slug = create_board(server)
-        for senders in args.senders:
-            profile = args.profile / "ingest.txt" if args.profile and senders == 50 else None
-            result, cpu = measure_ingest(server, slug, senders, args, profile)
-            rows.append(IngestRow(senders, result, None, cpu))
+        for round_ in range(args.rounds):
+            for senders in args.senders:
+                profiling = args.profile and senders == 50 and round_ == 0
+                profile = args.profile / "ingest.txt" if profiling else None
+                project_rounds[senders].append(measure_ingest(server, slug, senders, args, profile))
+                if ceiling is not None:
+                    ceiling_rounds[senders].append(
+                        measure_ingest(ceiling, "ceiling", senders, args, None)
+                    )
     finally:
         server.stop()
+        if ceiling is not None:
+            ceiling.stop()
+    for row in rows:
+        row.project, row.server_cpu = _combined(project_rounds[row.senders])
+        if ceiling_rounds[row.senders]:
+            row.ceiling, row.ceiling_cpu = _combined(ceiling_rounds[row.senders])
+            pairs = zip(project_rounds[row.senders], ceiling_rounds[row.senders], strict=True)
+            row.ratios = [p.rate / c.rate for (p, _), (c, _) in pairs if c.rate]
     acked: set[int] = set().union(*(row.project.acked for row in rows))
     stored = stored_ids(db, slug)
     verdict = "exactly" if stored == acked else "NOT exactly"
@@ -112,16 +133,14 @@ def run_ingest(args: argparse.Namespace, tmp: Path) -> tuple[list[IngestRow], st
         f"database holds {verdict} the {len(acked)} acknowledged reactions "
         f"(missing {len(acked - stored)}, unacknowledged extra {len(stored - acked)})"
     )
-    if not args.no_ceilings:
-        ceiling = start_ceiling_http()
-        try:
-            for row in rows:
-                row.ceiling, row.ceiling_cpu = measure_ingest(
-                    ceiling, "ceiling", row.senders, args, None
-                )
-        finally:
-            ceiling.stop()
     return rows, check
+
+
+def _combined(rounds: list[tuple[Ingest, float]]) -> tuple[Ingest, float]:
+    """The rounds of one level as one result, and their mean server CPU share."""
+    return one_after_another([part for part, _ in rounds]), statistics.fmean(
+        share for _, share in rounds
+    )
 
 
 def measure_fanout(
@@ -256,6 +275,9 @@ def parse_args() -> argparse.Namespace:
         "--tick-hz", type=float, default=10.0, help="SCOREBOARD_TICK_HZ for the server"
     )
     parser.add_argument("--clients", type=int, default=2, help="client processes (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, help="ingest rounds, project and ceiling alternating (default 3)"
+    )
     parser.add_argument("--no-ceilings", action="store_true", help="skip the ceiling runs")
     parser.add_argument(
         "--skip", choices=["ingest", "fanout"], action="append", default=[], help="skip a part"
@@ -263,6 +285,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", type=Path, help="write py-spy raw profiles of the server here")
     args = parser.parse_args()
     args.seconds = args.seconds or (3.0 if args.quick else 10.0)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     args.senders = args.senders or ([50] if args.quick else [10, 50, 200])
     args.subscribers = args.subscribers or ([100, 2000] if args.quick else [100, 1000, 2000])
     if args.profile:

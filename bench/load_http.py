@@ -47,6 +47,19 @@ class Ingest:
         return len(self.acked) / self.seconds if self.seconds else 0.0
 
 
+def one_after_another(parts: list[Ingest]) -> Ingest:
+    """Rounds of the same level as one result: their time adds up, so the rate is the
+    rounds' mean (merge is for client processes that ran at the same time)."""
+    total = Ingest()
+    for part in parts:
+        total.acked |= part.acked
+        total.latencies += part.latencies
+        total.errors += part.errors
+        total.seconds += part.seconds
+        total.client_cpu += part.client_cpu
+    return total
+
+
 def run_async(main: Coroutine[Any, Any, Any]) -> Any:
     """asyncio.run on uvloop when it is installed (as the server does)."""
     runner: Callable[[Coroutine[Any, Any, Any]], Any] = asyncio.run
