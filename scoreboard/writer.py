@@ -309,8 +309,8 @@ class _Table:
             return [Stored(row, created) for row, created in planned]
         stored = self._existing(conn, list(firsts))
         results: list[Stored] = []
-        for row, created in planned:
-            key = _key(row)
+        for pending, (row, created) in zip(batch, planned, strict=True):
+            key = pending.draft.key
             original = stored.get(key) if key is not None else None
             if original is not None and original.id != row.id:
                 results.append(Stored(original, created=False))
@@ -381,10 +381,6 @@ class _Table:
     def _read(self, values: Sequence[Any]) -> Iterator[Any]:
         for convert, value in zip(self._result, values, strict=True):
             yield convert(value) if convert else value
-
-
-def _key(row: ReactionRow) -> tuple[int, str, str] | None:
-    return None if row.external_id is None else (row.board_id, row.source, row.external_id)
 
 
 def _row(pending: _Pending, reaction_id: int) -> ReactionRow:
