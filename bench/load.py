@@ -102,7 +102,6 @@ def run_ingest(args: argparse.Namespace, tmp: Path) -> tuple[list[IngestRow], st
     db = tmp / "ingest.db"
     server = start_scoreboard(db, args.tick_hz)
     ceiling = None if args.no_ceilings else start_ceiling_http()
-    rows = [IngestRow(senders, Ingest(), None, 0.0) for senders in args.senders]
     project_rounds: dict[int, list[tuple[Ingest, float]]] = {n: [] for n in args.senders}
     ceiling_rounds: dict[int, list[tuple[Ingest, float]]] = {n: [] for n in args.senders}
     try:
@@ -120,12 +119,9 @@ def run_ingest(args: argparse.Namespace, tmp: Path) -> tuple[list[IngestRow], st
         server.stop()
         if ceiling is not None:
             ceiling.stop()
-    for row in rows:
-        row.project, row.server_cpu = _combined(project_rounds[row.senders])
-        if ceiling_rounds[row.senders]:
-            row.ceiling, row.ceiling_cpu = _combined(ceiling_rounds[row.senders])
-            pairs = zip(project_rounds[row.senders], ceiling_rounds[row.senders], strict=True)
-            row.ratios = [p.rate / c.rate for (p, _), (c, _) in pairs if c.rate]
+    rows = [
+        _row(senders, project_rounds[senders], ceiling_rounds[senders]) for senders in args.senders
+    ]
     acked: set[int] = set().union(*(row.project.acked for row in rows))
     stored = stored_ids(db, slug)
     verdict = "exactly" if stored == acked else "NOT exactly"
@@ -136,11 +132,22 @@ def run_ingest(args: argparse.Namespace, tmp: Path) -> tuple[list[IngestRow], st
     return rows, check
 
 
-def _combined(rounds: list[tuple[Ingest, float]]) -> tuple[Ingest, float]:
-    """The rounds of one level as one result, and their mean server CPU share."""
-    return one_after_another([part for part, _ in rounds]), statistics.fmean(
-        share for _, share in rounds
+def _row(
+    senders: int, project: list[tuple[Ingest, float]], ceiling: list[tuple[Ingest, float]]
+) -> IngestRow:
+    """One level's rounds (each a result and its server CPU share) as a table row; the
+    ratios pair each project round with the ceiling round run right after it."""
+    row = IngestRow(
+        senders,
+        one_after_another([result for result, _ in project]),
+        one_after_another([result for result, _ in ceiling]) if ceiling else None,
+        statistics.fmean(share for _, share in project),
     )
+    if ceiling:
+        row.ceiling_cpu = statistics.fmean(share for _, share in ceiling)
+        pairs = zip(project, ceiling, strict=True)
+        row.ratios = [p.rate / c.rate for (p, _), (c, _) in pairs if c.rate]
+    return row
 
 
 def measure_fanout(
