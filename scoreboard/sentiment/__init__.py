@@ -145,7 +145,7 @@ _cached = functools.lru_cache(maxsize=8192)(compute)
 
 def warm_up() -> None:
     """Load lexicons and language models now (the server calls this at start)."""
-    english.analyzer()
+    english.raw_valence("warm up")
     dutch.lexicon()
     language.identifier(("en", "nl"))
     phrases.extract("warm up")
