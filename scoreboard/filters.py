@@ -37,6 +37,8 @@ _MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_][\w.]*")
 
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Kánker' and 'kanker' read the same."""
+    if text.isascii():  # nothing to decompose: most messages, at a tenth of the cost
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -126,7 +128,8 @@ def hold_reason(
     """Why this text should wait for an organiser, or None when it may show."""
     if blocked(text, custom):
         return "blocklist"
-    if hold_links and _LINK.search(text):
+    # Every link the pattern knows holds a '.' or '://': most messages hold neither.
+    if hold_links and ("." in text or "://" in text) and _LINK.search(text):
         return "link"
     if hold_mentions and _MENTION.search(text):
         return "mention"

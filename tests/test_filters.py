@@ -80,6 +80,8 @@ def test_links_are_held_unless_the_board_allows_them() -> None:
     assert hold_reason("slides at https://example.org/talk") == "link"
     assert hold_reason("see spam-shop.com now") == "link"
     assert hold_reason("see spam-shop.com now", hold_links=False) is None
+    assert hold_reason("demo on http://localhost:8000 now") == "link"  # no dot in it
+    assert hold_reason("WWW.Example.IO") == "link"
 
 
 def test_mentions_are_held_only_when_the_board_asks() -> None:
@@ -97,4 +99,5 @@ def test_text_without_letters_or_emoji_is_noise() -> None:
 
 def test_fold_removes_case_and_diacritics() -> None:
     assert fold("Kánker ÉÉN") == "kanker een"
+    assert fold("MiXeD 123 !?") == "mixed 123 !?"  # ASCII only: lower case, nothing else
     assert blocked("Ｆｕｃｋ")  # full-width letters fold too
