@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,40 @@ def print_ingest(rows: list[IngestRow], check: str, args: argparse.Namespace) ->
     print(check)
     client_note([row.project.client_cpu / row.project.seconds for row in rows], args)
     print("us/ack = server CPU microseconds per acknowledged reaction (ceil us: per request).")
+    print_ratio_parts(rows)
+
+
+RATIO_HEAD = [
+    ("senders", 7), ("CPU us", 6), ("ceil us", 7), ("CPU x", 5), ("busy", 5),
+    ("ceil busy", 9), ("busy x", 6), ("rate x", 6),
+]  # fmt: skip
+
+
+def _cost_and_busy(result: Ingest, server_share: float) -> tuple[float, float]:
+    """Server plus client CPU per request (us) and the share of the machine's cores busy."""
+    shares = server_share + result.client_cpu / result.seconds
+    return 1e6 * shares / result.rate, shares / (os.cpu_count() or 1)
+
+
+def print_ratio_parts(rows: list[IngestRow]) -> None:
+    """Where the ratio comes from: the server and its clients share the cores, so a rate
+    is the cores kept busy over the CPU a request costs both. The rates' ratio is the
+    product of the two ratios below: work added per request, and time the cores idle."""
+    rows = [row for row in rows if row.ceiling and row.project.rate and row.ceiling.rate]
+    if not rows:
+        return
+    print("\nWhere the ratio comes from: server and clients share the cores, so the ratio of the")
+    print("rounds' mean rates is rate x = CPU x (ceiling's CPU per request / project's) * busy x")
+    print("(busy / ceiling's); CPU us = server + client CPU per request, busy = all cores' use")
+    print(columns(RATIO_HEAD))
+    for row in rows:
+        assert row.ceiling is not None
+        cost, busy = _cost_and_busy(row.project, row.server_cpu)
+        ceiling_cost, ceiling_busy = _cost_and_busy(row.ceiling, row.ceiling_cpu)
+        cells = [f"{row.senders}", f"{cost:.0f}", f"{ceiling_cost:.0f}"]
+        cells += [f"{ceiling_cost / cost:.2f}", f"{100 * busy:.0f}%", f"{100 * ceiling_busy:.0f}%"]
+        cells += [f"{busy / ceiling_busy:.2f}", f"{row.project.rate / row.ceiling.rate:.2f}"]
+        print(columns([(text, width) for text, (_, width) in zip(cells, RATIO_HEAD, strict=True)]))
 
 
 FANOUT_HEAD = [
