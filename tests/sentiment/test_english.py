@@ -83,7 +83,7 @@ def test_raw_valence_is_the_full_analyzers_on_every_dev_text() -> None:
     ]
     full = english.analyzer()
     for text in texts:
-        if "pretty" in text.lower():  # rewritten before scoring (tested above)
+        if "pretty" in text.lower():  # rewritten before scoring (see test_rules.py)
             continue
         expected = english.to_raw(full.polarity_scores(text)["compound"]) if text.strip() else 0.0
         assert english.raw_valence(text) == expected, text
