@@ -52,11 +52,8 @@ def one_after_another(parts: list[Ingest]) -> Ingest:
     rounds' mean (merge is for client processes that ran at the same time)."""
     total = Ingest()
     for part in parts:
-        total.acked |= part.acked
-        total.latencies += part.latencies
-        total.errors += part.errors
-        total.seconds += part.seconds
-        total.client_cpu += part.client_cpu
+        total.merge(part)
+    total.seconds = sum(part.seconds for part in parts)
     return total
 
 
