@@ -51,11 +51,15 @@ def direct_route(resolve: Resolve) -> type[APIRoute]:
     return DirectRoute
 
 
+def _media_type(request: Request) -> str:
+    """The body's media type, as FastAPI reads Content-Type: no parameters, lower case."""
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
 async def json_body(request: Request, model: type[M]) -> M | None:
     """The request's JSON body as `model`, or None where FastAPI would decide otherwise:
     another content type, a body that is not UTF-8 JSON, or one that does not validate."""
-    content_type = request.headers.get("content-type", "")
-    kind = content_type.partition(";")[0].strip().lower()
+    kind = _media_type(request)
     if kind != "application/json" and not (
         kind.startswith("application/") and kind.endswith("+json")
     ):
@@ -81,8 +85,7 @@ async def form_fields(request: Request, limits: Mapping[str, int]) -> dict[str, 
     None where FastAPI's form parser would decide otherwise: another content type,
     anything but plain `name=value` pairs, text that is not UTF-8, or a value over its
     limit in characters."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.partition(";")[0].strip().lower() != _FORM:
+    if _media_type(request) != _FORM:
         return None
     body = await request.body()  # kept on the request: FastAPI reads it again if need be
     pairs = [pair for pair in body.split(b"&") if pair]
