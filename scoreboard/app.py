@@ -32,6 +32,7 @@ from scoreboard.routes import (
     sources,
 )
 from scoreboard.routes.api import refusal
+from scoreboard.routes.lane import DirectLane
 from scoreboard.security import Guard
 from scoreboard.services import Services
 from scoreboard.settings import Settings
@@ -107,6 +108,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
+    if not settings.telemetry:  # telemetry follows requests through FastAPI's routing
+        app.add_middleware(DirectLane, router=app.router)  # added first: inside Guard
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IngestError, _refused)  # type: ignore[arg-type]

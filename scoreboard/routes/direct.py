@@ -25,30 +25,38 @@ Resolve = Callable[[Request], Awaitable[dict[str, Any] | None]]
 M = TypeVar("M", bound=BaseModel)
 
 
-def direct_route(resolve: Resolve) -> type[APIRoute]:
-    """An APIRoute class whose endpoint gets its arguments from `resolve` when it can.
+class DirectRoute(APIRoute):
+    """An APIRoute whose endpoint gets its arguments from `resolve` when it can.
 
     The endpoint must be a coroutine function that returns a Response: the direct path
     neither runs it in a thread nor serialises for it.
     """
 
-    class DirectRoute(APIRoute):
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            generic = super().get_route_handler()
-            endpoint = self.endpoint
+    resolve: Resolve
 
-            async def handler(request: Request) -> Response:
-                arguments = await resolve(request)
-                if arguments is None:
-                    return await generic(request)
-                response = await endpoint(**arguments)
-                if not isinstance(response, Response):
-                    raise TypeError(f"{self.name} must return a Response to be routed directly")
-                return response
+    async def answer(self, request: Request) -> Response | None:
+        """The endpoint's response when `resolve` can build its arguments, else None."""
+        arguments = await self.resolve(request)
+        if arguments is None:
+            return None
+        response = await self.endpoint(**arguments)
+        if not isinstance(response, Response):
+            raise TypeError(f"{self.name} must return a Response to be routed directly")
+        return response
 
-            return handler
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        generic = super().get_route_handler()
 
-    return DirectRoute
+        async def handler(request: Request) -> Response:
+            response = await self.answer(request)
+            return response if response is not None else await generic(request)
+
+        return handler
+
+
+def direct_route(resolve: Resolve) -> type[DirectRoute]:
+    """A DirectRoute class for `route_class_override`, resolving with `resolve`."""
+    return type("DirectRoute", (DirectRoute,), {"resolve": staticmethod(resolve)})
 
 
 def _media_type(request: Request) -> str:

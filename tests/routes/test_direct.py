@@ -1,17 +1,21 @@
-"""Direct routes answer exactly as FastAPI's own handling would, documented the same way."""
+"""Direct routes answer exactly as FastAPI's own handling would, documented the same way,
+whether a route or the direct lane serves them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, Body, Depends, FastAPI, Form, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi import Body, Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from scoreboard.routes.direct import direct_route, form_fields, json_body
+from scoreboard.routes.direct import Resolve, direct_route, form_fields, json_body
+from scoreboard.routes.lane import DirectLane
 from scoreboard.schemas import ReactionIn
+from scoreboard.security import Guard
 
 
 class Calls:
@@ -20,11 +24,21 @@ class Calls:
         self.direct = 0
 
 
+class Refused(Exception):
+    """A refusal an app may answer with a handler of its own, as it answers IngestError."""
+
+
 async def room(slug: str, request: Request) -> str:
-    """A dependency that counts its calls and refuses one slug, as a board lookup would."""
+    """A dependency that counts its calls and refuses some slugs, as a board lookup would."""
     request.app.state.calls.dependency += 1
     if slug == "missing":
         raise HTTPException(404, f"no board with slug {slug!r}")
+    if slug == "teapot":
+        raise HTTPException(418, "short and stout")
+    if slug == "refused":
+        raise Refused("not on this board")
+    if slug == "broken":
+        raise RuntimeError("a bug")
     return slug
 
 
@@ -61,23 +75,53 @@ async def resolve_form(request: Request) -> dict[str, Any] | None:
     return {"target": await room(request.path_params["slug"], request), **fields}
 
 
-def build(calls: Calls) -> FastAPI:
-    """Each endpoint served twice: through FastAPI's handling and through a direct route."""
-    router = APIRouter()
-    router.add_api_route("/plain/{slug}", echo, methods=["POST"])
-    router.add_api_route(
-        "/direct/{slug}", echo, methods=["POST"], route_class_override=direct_route(resolve)
-    )
-    router.add_api_route("/plain-form/{slug}", echo_form, methods=["POST"])
-    router.add_api_route(
-        "/direct-form/{slug}",
-        echo_form,
-        methods=["POST"],
-        route_class_override=direct_route(resolve_form),
-    )
+class Inner:
+    """Counts the requests that reach the middleware inside the lane."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["app"].state.inner += 1
+        await self.app(scope, receive, send)
+
+
+def build(calls: Calls, *, lane: bool = False) -> FastAPI:
+    """Each endpoint served twice, through FastAPI's handling and through a direct route,
+    behind the app's Guard and with handlers for the refusals, as in the app; with `lane`,
+    the direct routes are served by the direct lane (scoreboard.routes.lane)."""
     app = FastAPI()
-    app.state.calls = calls
-    app.include_router(router)
+    app.state.calls, app.state.inner = calls, 0
+    served: list[tuple[str, Callable[..., Any], Resolve]] = [
+        ("", echo, resolve),
+        ("-form", echo_form, resolve_form),
+    ]
+    for kind, endpoint, resolver in served:
+        app.router.add_api_route(f"/plain{kind}/{{slug}}", endpoint, methods=["POST"])
+        app.router.add_api_route(
+            f"/direct{kind}/{{slug}}",
+            endpoint,
+            methods=["POST"],
+            route_class_override=direct_route(resolver),
+        )
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, error: Refused) -> JSONResponse:
+        return JSONResponse({"refused": str(error)}, status_code=409)
+
+    @app.exception_handler(418)
+    def teapot(request: Request, error: HTTPException) -> PlainTextResponse:
+        return PlainTextResponse(f"teapot: {error.detail}", status_code=418)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, error: Exception) -> PlainTextResponse:
+        return PlainTextResponse("our fault, sorry", status_code=500)
+
+    if lane:
+        app.add_middleware(Inner)
+        app.add_middleware(DirectLane, router=app.router)
+    app.add_middleware(Guard, max_body_bytes=4096)
     return app
 
 
@@ -86,10 +130,15 @@ def calls() -> Calls:
     return Calls()
 
 
-@pytest.fixture
-def http(calls: Calls) -> Iterator[TestClient]:
-    with TestClient(build(calls)) as client:
+@pytest.fixture(params=[False, True], ids=["route", "lane"])
+def http(calls: Calls, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    with TestClient(build(calls, lane=request.param), raise_server_exceptions=False) as client:
         yield client
+
+
+def answer(response: Any) -> tuple[int, str, str | None]:
+    """What a client sees: status, body and the security headers' policy."""
+    return response.status_code, response.text, response.headers.get("content-security-policy")
 
 
 JSON = {"content-type": "application/json"}
@@ -153,7 +202,7 @@ def test_a_direct_route_answers_as_fastapi_would(
 ) -> None:
     plain = http.post(f"/plain{kind}/talk", content=body, headers=headers)
     direct = http.post(f"/direct{kind}/talk", content=body, headers=headers)
-    assert (direct.status_code, direct.json()) == (plain.status_code, plain.json()), case
+    assert answer(direct) == answer(plain), case
 
 
 def test_a_plain_form_is_resolved_directly(http: TestClient, calls: Calls) -> None:
@@ -186,3 +235,22 @@ def test_a_direct_route_is_documented_like_the_plain_one(http: TestClient) -> No
         del operation["operationId"], operation["summary"]
     assert direct == plain
     assert "ReactionIn" in str(direct["requestBody"])
+
+
+@pytest.mark.parametrize("slug", ["talk", "missing", "teapot", "refused", "broken"])
+def test_refusals_and_errors_get_the_apps_own_answers(http: TestClient, slug: str) -> None:
+    plain = http.post(f"/plain/{slug}", json={"text": "hi"})
+    direct = http.post(f"/direct/{slug}", json={"text": "hi"})
+    assert answer(direct) == answer(plain)
+    assert plain.status_code == {"talk": 200, "missing": 404, "teapot": 418}.get(
+        slug, 409 if slug == "refused" else 500
+    )
+
+
+@pytest.mark.parametrize("lane", [False, True], ids=["route", "lane"])
+@pytest.mark.parametrize("kind", ["plain", "direct"])
+def test_an_unexpected_error_goes_on_to_the_server(calls: Calls, lane: bool, kind: str) -> None:
+    """Past its 500 page the error reaches the server, which logs it: never swallowed."""
+    app = build(calls, lane=lane)
+    with TestClient(app) as client, pytest.raises(RuntimeError, match="a bug"):
+        client.post(f"/{kind}/broken", json={"text": "hi"})
