@@ -7,7 +7,8 @@ route; the phone form 455 us and 297 us under wrk. A direct route still declares
 endpoint the usual way, so OpenAPI shows the same operation, but a `resolve` function
 builds the endpoint's arguments. Whenever `resolve` cannot (a body that is not plain
 JSON or a plain form, does not validate, ...) it answers None and the request goes
-through FastAPI's own handling, so every refusal is FastAPI's, word for word.
+through FastAPI's own handling, so every refusal is FastAPI's, word for word. In the
+app, scoreboard.routes.lane serves these routes before FastAPI's routing is reached.
 """
 
 from __future__ import annotations
