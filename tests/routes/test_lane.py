@@ -131,10 +131,3 @@ def test_the_apps_hot_routes_take_the_lane(settings: Settings) -> None:
         "/b/{slug}",
     ]
     assert middleware(app) == [Guard, DirectLane]
-
-
-def test_with_telemetry_on_every_request_goes_through_fastapis_routing(
-    settings: Settings,
-) -> None:
-    app = create_app(settings.model_copy(update={"telemetry": True}))
-    assert middleware(app) == [Guard]
