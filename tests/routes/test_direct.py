@@ -237,14 +237,17 @@ def test_a_direct_route_is_documented_like_the_plain_one(http: TestClient) -> No
     assert "ReactionIn" in str(direct["requestBody"])
 
 
-@pytest.mark.parametrize("slug", ["talk", "missing", "teapot", "refused", "broken"])
-def test_refusals_and_errors_get_the_apps_own_answers(http: TestClient, slug: str) -> None:
+@pytest.mark.parametrize(
+    ("slug", "status"),
+    [("talk", 200), ("missing", 404), ("teapot", 418), ("refused", 409), ("broken", 500)],
+)
+def test_refusals_and_errors_get_the_apps_own_answers(
+    http: TestClient, slug: str, status: int
+) -> None:
     plain = http.post(f"/plain/{slug}", json={"text": "hi"})
     direct = http.post(f"/direct/{slug}", json={"text": "hi"})
     assert answer(direct) == answer(plain)
-    assert plain.status_code == {"talk": 200, "missing": 404, "teapot": 418}.get(
-        slug, 409 if slug == "refused" else 500
-    )
+    assert plain.status_code == status
 
 
 @pytest.mark.parametrize("lane", [False, True], ids=["route", "lane"])

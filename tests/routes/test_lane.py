@@ -120,8 +120,12 @@ def test_a_route_before_that_could_take_its_requests_is_refused(earlier: BaseRou
         lane_routes([earlier, post("/b/{slug}", DIRECT)])
 
 
-def middleware(app: FastAPI) -> list[object]:
-    return [m.cls for m in app.user_middleware]
+def test_an_app_whose_direct_route_could_be_misrouted_does_not_start() -> None:
+    app = FastAPI()
+    app.router.routes.extend([post("/b/{code}"), post("/b/{slug}", DIRECT)])
+    app.add_middleware(DirectLane, router=app.router)
+    with pytest.raises(ValueError, match=r"POST /b/\{code\} comes before"), TestClient(app):
+        pass
 
 
 def test_the_apps_hot_routes_take_the_lane(settings: Settings) -> None:
@@ -130,4 +134,5 @@ def test_the_apps_hot_routes_take_the_lane(settings: Settings) -> None:
         "/api/boards/{slug}/reactions",
         "/b/{slug}",
     ]
-    assert middleware(app) == [Guard, DirectLane]
+    middleware: list[object] = [m.cls for m in app.user_middleware]
+    assert middleware == [Guard, DirectLane]  # the lane inside Guard
