@@ -109,7 +109,8 @@ def create_app(
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
     if not settings.telemetry:  # telemetry follows requests through FastAPI's routing
-        app.add_middleware(DirectLane, router=app.router)  # added first: inside Guard
+        # Added first, so inside Guard; the handlers are read when the stack is built.
+        app.add_middleware(DirectLane, router=app.router, exception_handlers=app.exception_handlers)
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IngestError, _refused)  # type: ignore[arg-type]

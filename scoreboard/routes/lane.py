@@ -10,20 +10,19 @@ requests for direct routes (scoreboard.routes.direct) itself:
 - it takes only routes that no earlier route could take instead, so the route it
   picks is the one FastAPI's router would pick; it refuses to start otherwise;
 - a refusal (HTTPException, IngestError, ...) is answered by the app's own handler
-  for it, as FastAPI's exception middleware would; anything else goes to the 500 page;
+  for it, through Starlette's exception middleware as in FastAPI's stack; anything
+  else goes to the 500 page;
 - a body `resolve` cannot take goes on through the whole stack, replayed.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Request
 from fastapi.routing import APIRouter
-from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,40 +30,40 @@ from scoreboard.routes.direct import DirectRoute
 
 
 class DirectLane:
-    """ASGI middleware serving `router`'s direct routes without the stack inside it."""
+    """ASGI middleware serving `router`'s direct routes without the stack inside it.
 
-    def __init__(self, app: ASGIApp, router: APIRouter) -> None:
+    `exception_handlers` are the app's: the lane answers refusals through Starlette's own
+    exception middleware with them, as FastAPI's stack does (500 and Exception excepted:
+    those belong to the server error middleware, outside the lane).
+    """
+
+    def __init__(
+        self, app: ASGIApp, router: APIRouter, exception_handlers: Mapping[Any, Any]
+    ) -> None:
         self.app = app
         self.router = router
         self.routes = lane_routes(router.routes)
         self.methods = frozenset(m for route in self.routes for m in route.methods or ())
+        handlers = {k: v for k, v in exception_handlers.items() if k not in (500, Exception)}
+        self._direct = ExceptionMiddleware(self._serve, handlers=handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in self.methods:
             for route in self.routes:
                 match, child_scope = route.matches(scope)
                 if match is Match.FULL:
-                    scope.update(child_scope)
+                    scope.update(child_scope)  # the route, its path parameters
                     scope.setdefault("router", self.router)
-                    await self._serve(route, scope, receive, send)
+                    await self._direct(scope, receive, send)
                     return
         await self.app(scope, receive, send)
 
-    async def _serve(self, route: DirectRoute, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route: DirectRoute = scope["route"]
         request = Request(scope, receive)
-        try:
-            response = await route.answer(request)
-            if response is None:  # FastAPI's own handling decides, on the body read so far
-                replayed = _replay(await request.body(), receive)
-        except Exception as error:
-            handler = _handler(request.app, error)
-            if handler is None:
-                raise
-            response = await _call(handler, request, error)
-            if response is None:  # as in Starlette: a handler may answer nothing
-                return
-        if response is None:
-            await self.app(scope, replayed, send)
+        response = await route.answer(request)
+        if response is None:  # FastAPI's own handling decides, on the body read so far
+            await self.app(scope, _replay(await request.body(), receive), send)
         else:
             await response(scope, receive, send)
 
@@ -116,35 +115,6 @@ def _may_overlap(other: list[str], direct: list[str], *, prefix: bool) -> bool:
 def _name(route: BaseRoute) -> str:
     methods = sorted(getattr(route, "methods", None) or [])
     return " ".join([*methods, getattr(route, "path", repr(route))])
-
-
-Handler = Callable[[Request, Exception], Any]
-
-
-def _handler(app: Any, error: Exception) -> Handler | None:
-    """The app's handler for `error`, found as FastAPI's exception middleware finds it:
-    the one for its HTTP status, else for its nearest class. The handlers for 500 and
-    Exception belong to the server error middleware, outside the lane."""
-    handlers: Mapping[Any, Handler] = app.exception_handlers
-    if isinstance(error, HTTPException) and error.status_code != 500:
-        found = handlers.get(error.status_code)
-        if found is not None:
-            return found
-    for kind in type(error).__mro__:
-        if kind is Exception:
-            break
-        if kind in handlers:
-            return handlers[kind]
-    return None
-
-
-async def _call(handler: Handler, request: Request, error: Exception) -> Response | None:
-    """A handler's response; a plain function runs in a thread, as Starlette runs it."""
-    if inspect.iscoroutinefunction(handler):
-        response: Response | None = await handler(request, error)
-    else:
-        response = await run_in_threadpool(handler, request, error)
-    return response
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -120,7 +120,7 @@ def build(calls: Calls, *, lane: bool = False) -> FastAPI:
 
     if lane:
         app.add_middleware(Inner)
-        app.add_middleware(DirectLane, router=app.router)
+        app.add_middleware(DirectLane, router=app.router, exception_handlers=app.exception_handlers)
     app.add_middleware(Guard, max_body_bytes=4096)
     return app
 

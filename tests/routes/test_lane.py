@@ -123,7 +123,7 @@ def test_a_route_before_that_could_take_its_requests_is_refused(earlier: BaseRou
 def test_an_app_whose_direct_route_could_be_misrouted_does_not_start() -> None:
     app = FastAPI()
     app.router.routes.extend([post("/b/{code}"), post("/b/{slug}", DIRECT)])
-    app.add_middleware(DirectLane, router=app.router)
+    app.add_middleware(DirectLane, router=app.router, exception_handlers=app.exception_handlers)
     with pytest.raises(ValueError, match=r"POST /b/\{code\} comes before"), TestClient(app):
         pass
 
