@@ -15,11 +15,13 @@ _VARIATION = "\ufe0f"
 
 
 class IngestError(ValueError):
-    """A submission we refuse, with the HTTP status and a message for people."""
+    """A submission we refuse, with the HTTP status, a message for people and a `reason`
+    by which a page can say it in the reader's language."""
 
-    def __init__(self, message: str, status: int = 422) -> None:
+    def __init__(self, message: str, status: int = 422, reason: str = "invalid") -> None:
         super().__init__(message)
         self.status = status
+        self.reason = reason
 
 
 def match_emoji(raw: str | None, offered: list[str]) -> str | None:
@@ -30,7 +32,10 @@ def match_emoji(raw: str | None, offered: list[str]) -> str | None:
     for emoji in offered:
         if emoji.replace(_VARIATION, "") == wanted:
             return emoji
-    raise IngestError(f"emoji {raw!r} is not offered on this board; use one of {' '.join(offered)}")
+    raise IngestError(
+        f"emoji {raw!r} is not offered on this board; use one of {' '.join(offered)}",
+        reason="emoji",
+    )
 
 
 def draft_reaction(
@@ -53,15 +58,19 @@ def draft_reaction(
     Raises IngestError with a clear message for what cannot be stored at all.
     """
     if not board.open:
-        raise IngestError("this board is closed for new reactions", status=403)
+        raise IngestError("this board is closed for new reactions", status=403, reason="closed")
     cleaned = clean_text(text) if text else ""
     if len(cleaned) > max_text_length:
         raise IngestError(
-            f"text is {len(cleaned)} characters; the limit is {max_text_length}", status=413
+            f"text is {len(cleaned)} characters; the limit is {max_text_length}",
+            status=413,
+            reason="too_long",
         )
     chosen = match_emoji(emoji, board.reactions)
     if not cleaned and chosen is None:
-        raise IngestError("send a comment, an emoji, or both; this reaction was empty")
+        raise IngestError(
+            "send a comment, an emoji, or both; this reaction was empty", reason="empty"
+        )
     assert board.id is not None
     name = clean_name(author) if author else None
     status, flag = _decide(board, cleaned, name, device, bans)

@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Form, Header, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from scoreboard.deps import (
     DEVICE_COOKIE,
@@ -27,6 +28,7 @@ from scoreboard.routes.api import reaction_fields, refusal, store
 from scoreboard.routes.direct import direct_route, form_fields
 from scoreboard.schemas import REACTION_LIMITS, ReactionIn
 from scoreboard.services import Services
+from scoreboard.settings import Settings
 from scoreboard.writer import NotStored
 
 router = APIRouter(include_in_schema=False)
@@ -49,8 +51,24 @@ def page_context(
         "t": STRINGS[lang],
         "qr": qr_svg(public["join_url"]),
         "join_host": public["join_url"].split("://", 1)[-1].rsplit("/j/", 1)[0],
+        "max_text": services.settings.max_text_length,
         **extra,
     }
+
+
+def _join_page(request: Request, error: str | None, status_code: int = 200) -> Response:
+    """The join-code form, with `error` (a sentence) above it when there is one."""
+    lang = pick_language("auto", request.headers.get("accept-language"))
+    t = STRINGS[lang]
+    return templates_of(request).TemplateResponse(
+        request, "join.html", {"t": t, "lang": lang, "error": error}, status_code=status_code
+    )
+
+
+def _no_board(request: Request) -> Response:
+    """A person who followed a wrong or old link: say so and offer the join code."""
+    lang = pick_language("auto", request.headers.get("accept-language"))
+    return _join_page(request, STRINGS[lang]["no_board"], status_code=404)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -59,10 +77,7 @@ def home(request: Request, services: ServicesDep) -> Response:
     boards = list(services.boards)
     if len(boards) == 1:
         return RedirectResponse(f"/b/{boards[0].slug}", status_code=303)
-    lang = pick_language("auto", request.headers.get("accept-language"))
-    return templates_of(request).TemplateResponse(
-        request, "join.html", {"t": STRINGS[lang], "lang": lang, "error": None}
-    )
+    return _join_page(request, None)
 
 
 @router.get("/j", response_class=HTMLResponse)
@@ -77,18 +92,16 @@ def join(code: str, request: Request, services: ServicesDep) -> Response:
     board = services.boards.by_join_code(code)
     if board is None:
         lang = pick_language("auto", request.headers.get("accept-language"))
-        return templates_of(request).TemplateResponse(
-            request,
-            "join.html",
-            {"t": STRINGS[lang], "lang": lang, "error": code},
-            status_code=404,
-        )
+        return _join_page(request, STRINGS[lang]["no_code"].format(code=code[:24]), status_code=404)
     return RedirectResponse(f"/b/{board.slug}", status_code=303)
 
 
 @router.get("/b/{slug}", response_class=HTMLResponse)
-def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 0) -> Response:
+def phone(request: Request, slug: str, services: ServicesDep, sent: int = 0) -> Response:
     """The audience's page: big emoji buttons and a comment box."""
+    board = services.boards.by_slug(slug)
+    if board is None:
+        return _no_board(request)
     context = page_context(request, services, board, sent=bool(sent), error=None)
     response = templates_of(request).TemplateResponse(
         request, "phone.html", {**context, "client_id": uuid.uuid4().hex}
@@ -104,13 +117,18 @@ def phone(request: Request, board: BoardDep, services: ServicesDep, sent: int = 
 async def phone_post(
     request: Request,
     target: AddressedDep,
-    text: Annotated[str, Form(max_length=REACTION_LIMITS["text"])] = "",
-    emoji: Annotated[str, Form(max_length=REACTION_LIMITS["emoji"])] = "",
-    author: Annotated[str, Form(max_length=REACTION_LIMITS["author"])] = "",
-    client_id: Annotated[str, Form(max_length=REACTION_LIMITS["client_id"])] = "",
+    text: Annotated[str, Form()] = "",
+    emoji: Annotated[str, Form()] = "",
+    author: Annotated[str, Form()] = "",
+    client_id: Annotated[str, Form()] = "",
     accept: Annotated[str, Header()] = "",
 ) -> Response:
-    """The phone form: 303 back to the page, or JSON when the page's script asks for it."""
+    """The phone form: 303 back to the page, or JSON when the page's script asks for it.
+
+    Every refusal is a sentence in the phone's language, on the page itself: the form
+    takes values of any length (the body limit still applies) so that a comment too
+    long for `ReactionIn` is told so there, not in FastAPI's JSON.
+    """
     services, board = target.services, target.board
     wants_json = "application/json" in accept
     try:
@@ -123,7 +141,8 @@ async def phone_post(
         )
         stored = await store(services, board, body, request, source="form")
     except (HTTPException, ValueError, NotStored) as error:
-        status, detail, headers = _problem(error)
+        lang = pick_language(board.ui_language, request.headers.get("accept-language"))
+        status, detail, headers = _problem(error, STRINGS[lang], services.settings)
         if wants_json:
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
         context = page_context(
@@ -145,27 +164,41 @@ async def phone_post(
     return RedirectResponse(f"/b/{board.slug}?sent=1", status_code=303)
 
 
-def _problem(error: Exception) -> tuple[int, str, Mapping[str, str] | None]:
-    """What to tell the sender of a refused form: status, sentence, headers."""
+def _problem(
+    error: Exception, t: Mapping[str, str], settings: Settings
+) -> tuple[int, str, Mapping[str, str] | None]:
+    """What to tell the sender of a refused form, in their language: status, sentence,
+    headers. The API's English messages are for developers; a phone gets these."""
     if isinstance(error, HTTPException):
-        return error.status_code, str(error.detail), error.headers
-    if isinstance(error, IngestError | NotStored):
-        return refusal(error)
-    return 422, _first_error(error), None
+        headers = error.headers
+        if error.status_code == 429:
+            seconds = (headers or {}).get("Retry-After", "1")
+            return 429, t["error_rate"].format(seconds=seconds), headers
+        return error.status_code, t["error_invalid"], headers
+    if isinstance(error, NotStored):
+        status, _, headers = refusal(error)
+        return status, t["error_unavailable"], headers
+    if isinstance(error, IngestError):
+        if error.reason == "closed":
+            return error.status, t["closed"], None
+        sentence = t.get(f"error_{error.reason}", t["error_invalid"])
+        return error.status, sentence.format(limit=settings.max_text_length), None
+    if isinstance(error, ValidationError) and _too_long_text(error):
+        return 413, t["error_too_long"].format(limit=settings.max_text_length), None
+    return 422, t["error_invalid"], None
 
 
-def _first_error(error: Exception) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        found = errors()
-        if found:
-            return f"{'.'.join(map(str, found[0]['loc']))}: {found[0]['msg']}"
-    return str(error)
+def _too_long_text(error: ValidationError) -> bool:
+    return any(
+        found["loc"][:1] == ("text",) and found["type"] == "string_too_long"
+        for found in error.errors()
+    )
 
 
 async def phone_post_arguments(request: Request) -> dict[str, Any] | None:
     """`phone_post`'s arguments for a plain URL-encoded form, resolved as FastAPI would
     (see scoreboard.routes.direct); the phones send every tap through this route."""
+    # A value over its limit takes FastAPI's path, which ends in phone_post all the same.
     fields = await form_fields(request, REACTION_LIMITS)
     if fields is None:
         return None
@@ -183,8 +216,11 @@ router.add_api_route(
 
 
 @router.get("/b/{slug}/screen", response_class=HTMLResponse)
-def screen(request: Request, board: BoardDep, services: ServicesDep) -> Response:
+def screen(request: Request, slug: str, services: ServicesDep) -> Response:
     """The projector page, live over the websocket."""
+    board = services.boards.by_slug(slug)
+    if board is None:
+        return _no_board(request)
     return templates_of(request).TemplateResponse(
         request, "screen.html", page_context(request, services, board)
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
 
+from scoreboard.app import create_app
 from scoreboard.i18n import STRINGS
 from scoreboard.settings import Settings
 from tests.conftest import NewBoard, make_board, refuse_inserts
@@ -112,18 +114,72 @@ def test_form_post_asking_for_json_gets_201_then_200_on_a_retry(
     assert client.get(f"/api/boards/{board.slug}/tally").json()["tally"]["total"] == 1
 
 
-def test_an_empty_form_post_shows_the_page_with_an_error(
+def status_notice(html: str) -> str:
+    """The text of the phone page's status line (where refusals are told)."""
+    found = re.search(r'<p id="status"[^>]*>(.*?)</p>', html, re.S)
+    assert found, html
+    return found.group(1).strip()
+
+
+NL = {"Accept-Language": "nl-NL,nl;q=0.9"}
+SCRIPT = {"Accept": "application/json"}
+
+
+def test_an_empty_form_post_is_told_in_the_phones_language(
     client: TestClient, board: NewBoard
 ) -> None:
     response = client.post(f"/b/{board.slug}", data={"client_id": "e1"}, follow_redirects=False)
     assert response.status_code == 422
-    assert "empty" in response.text
-    json_response = client.post(
-        f"/b/{board.slug}", data={"client_id": "e2"}, headers={"Accept": "application/json"}
-    )
-    assert json_response.status_code == 422
-    assert "empty" in json_response.json()["detail"]
+    assert status_notice(response.text) == STRINGS["en"]["error_empty"]
+    dutch = client.post(f"/b/{board.slug}", data={"client_id": "e2"}, headers={**SCRIPT, **NL})
+    assert dutch.status_code == 422
+    assert dutch.json() == {"detail": STRINGS["nl"]["error_empty"]}
     assert client.get(f"/api/boards/{board.slug}/tally").json()["tally"]["total"] == 0
+
+
+@pytest.mark.parametrize("length", [501, 5001, 20_000])
+def test_a_comment_over_the_limit_is_told_on_the_page_not_in_json(
+    client: TestClient, board: NewBoard, length: int
+) -> None:
+    """Over the board's limit (500) or the schema's (5,000): a phone without JavaScript
+    gets its page back with the sentence, never FastAPI's JSON."""
+    form = {"text": "x" * length, "client_id": f"long-{length}"}
+    page = client.post(f"/b/{board.slug}", data=form, headers=NL, follow_redirects=False)
+    assert page.status_code == 413
+    assert page.headers["content-type"].startswith("text/html")
+    assert status_notice(page.text) == STRINGS["nl"]["error_too_long"].format(limit=500)
+    script = client.post(f"/b/{board.slug}", data={**form, "client_id": "s"}, headers=SCRIPT)
+    assert script.status_code == 413
+    assert script.json() == {"detail": STRINGS["en"]["error_too_long"].format(limit=500)}
+    assert client.get(f"/api/boards/{board.slug}/tally").json()["tally"]["total"] == 0
+
+
+def test_other_refusals_get_sentences_not_codes(client: TestClient, board: NewBoard) -> None:
+    emoji = post_form(client, board.slug, emoji="🦄", client_id="u1")
+    assert getattr(emoji, "status_code", None) == 422
+    assert status_notice(getattr(emoji, "text", "")) == STRINGS["en"]["error_emoji"]
+    bad_id = client.post(
+        f"/b/{board.slug}", data={"emoji": "👏", "client_id": "no spaces"}, headers=SCRIPT
+    )
+    assert bad_id.status_code == 422
+    assert bad_id.json() == {"detail": STRINGS["en"]["error_invalid"]}
+    client.patch(f"/api/boards/{board.slug}", json={"open": False}, headers=board.auth)
+    closed = client.post(f"/b/{board.slug}", data={"emoji": "👏"}, headers={**SCRIPT, **NL})
+    assert closed.status_code == 403
+    assert closed.json() == {"detail": STRINGS["nl"]["closed"]}
+
+
+def test_the_comment_box_takes_the_servers_limit(db_url: str) -> None:
+    settings = Settings(
+        database_url=db_url, host="127.0.0.1", admin_token="t" * 24, max_text_length=280
+    )
+    with TestClient(create_app(settings)) as client:
+        board = client.post(
+            "/api/boards", json={"title": "T"}, headers={"Authorization": f"Bearer {'t' * 24}"}
+        ).json()
+        page = client.get(f"/b/{board['slug']}").text
+    assert re.search(r'<textarea id="text" name="text" maxlength="280"', page)
+    assert 'data-t-chars-left="' + STRINGS["en"]["chars_left"] + '"' in page
 
 
 def test_a_form_post_the_database_refuses_keeps_the_typed_text(
@@ -261,6 +317,29 @@ def test_unknown_board_page_is_404(client: TestClient) -> None:
     assert client.get("/b/nope").status_code == 404
     assert client.get("/b/nope/screen").status_code == 404
     assert client.get("/b/nope/qr.svg").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/b/nope", "/b/nope/screen"])
+def test_a_wrong_board_link_gets_a_page_that_offers_the_join_code(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path, headers=NL)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert STRINGS["nl"]["no_board"] in response.text
+    assert [form.get("action") for form in Page(response.text).forms] == ["/j"]
+
+
+@pytest.mark.parametrize("code", ["ZZZZZ", *XSS])
+def test_a_wrong_join_code_is_named_in_a_sentence(client: TestClient, code: str) -> None:
+    response = client.get("/j", params={"code": code})
+    assert response.status_code == 404
+    notice = re.search(r'<p class="notice notice--error" role="alert">(.*?)</p>', response.text)
+    assert notice
+    assert html.unescape(notice.group(1)) == STRINGS["en"]["no_code"].format(code=code[:24])
+    assert "<script>alert" not in response.text
+    assert "<img src=x" not in response.text
+    assert STRINGS["en"]["join"] in response.text
 
 
 def test_home_goes_to_the_only_board(client: TestClient, board: NewBoard) -> None:

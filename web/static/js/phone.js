@@ -15,7 +15,7 @@ function newId() {
 
 function say(text, kind) {
   status.textContent = text;
-  status.className = `notice notice--${kind}`;
+  status.className = kind ? `notice notice--${kind}` : "notice";
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,9 +34,12 @@ async function send(fields) {
         say(t.tSent, "ok");
         return true;
       }
-      if (response.status < 500 && response.status !== 429) {
+      if (response.status < 500) {
+        // Refused (too long, closed, too fast): the server says why in the phone's
+        // language, and sending again would be refused again. A refused tap is dropped
+        // rather than queued, so a wait for the rate limit never arrives as a burst.
         const problem = await response.json().catch(() => ({}));
-        say(problem.detail || t.tFailed, "error");
+        say(typeof problem.detail === "string" ? problem.detail : t.tFailed, "error");
         return false;
       }
     } catch (error) {
@@ -69,11 +72,35 @@ if (form) {
     // private browsing may refuse storage: the field simply starts empty
   }
 }
+const LEFT_FROM = 50; // characters left at which the count appears
+const left = document.getElementById("left");
+
+function countLeft() {
+  const box = form.elements.text;
+  const remaining = box.maxLength - box.value.length;
+  left.hidden = box.maxLength < 0 || remaining > LEFT_FROM;
+  left.textContent = t.tCharsLeft.replace("{count}", String(Math.max(0, remaining)));
+}
+
+if (form && left) {
+  countLeft();
+  form.elements.text.addEventListener("input", () => {
+    countLeft();
+    // A new comment is under way: the last one's "Received" no longer applies to it.
+    if (status.classList.contains("notice--ok")) say("", "");
+  });
+}
+
 form?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = form.elements.text.value.trim();
   const button = form.querySelector(".send");
-  if (!text || button.getAttribute("aria-disabled") === "true") return;
+  if (button.getAttribute("aria-disabled") === "true") return;
+  if (!text) {
+    say(t.tEmpty, "error");
+    form.elements.text.focus();
+    return;
+  }
   // aria-disabled, not disabled: a disabled button drops the keyboard user's focus.
   button.setAttribute("aria-disabled", "true");
   const author = form.elements.author.value.trim();
@@ -84,5 +111,8 @@ form?.addEventListener("submit", async (event) => {
   }
   const ok = await send({ text, author });
   button.removeAttribute("aria-disabled");
-  if (ok) form.elements.text.value = "";
+  if (ok) {
+    form.elements.text.value = "";
+    countLeft();
+  }
 });
