@@ -83,12 +83,17 @@ class Band:
     width: float
     label: str
     index: int
+    title: str
+    """The segment's whole name, for a band too narrow to show it (as a tooltip)."""
 
 
 @dataclass(frozen=True)
 class Tick:
     x: float
     label: str
+    anchor: str = "middle"
+    """SVG text-anchor: the first label starts at the plot's left edge and one at the
+    right edge ends there, so neither is cut off by the chart's border."""
 
 
 @dataclass(frozen=True)
@@ -399,7 +404,8 @@ def _bands(segments: Sequence[Any], start: datetime, end: datetime) -> list[Band
         later = segments[index + 1][1] if index + 1 < len(segments) else None
         right = _x(as_utc(later), start, end) if later else _x(end, start, end)
         if right - left >= 1:
-            bands.append(Band(left, round(right - left, 1), _fit(label, right - left), index % 2))
+            width = round(right - left, 1)
+            bands.append(Band(left, width, _fit(label, right - left), index % 2, label))
     return bands
 
 
@@ -411,7 +417,11 @@ def _fit(label: str, width: float) -> str:
 def _ticks(count: int, size: int, step: float) -> list[Tick]:
     every = max(1, math.ceil(count / 6))
     return [
-        Tick(round(PLOT_LEFT + index * step, 1), f"+{index * size} min")
+        Tick(
+            round(PLOT_LEFT + index * step, 1),
+            f"+{index * size} min",
+            "start" if index == 0 else "end" if index == count else "middle",
+        )
         for index in range(0, count + 1, every)
     ]
 

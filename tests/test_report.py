@@ -116,6 +116,21 @@ def test_timeline_bands_follow_segments_and_stay_inside_the_plot() -> None:
     assert chart.mood_points.count(",") == 4
 
 
+def test_timeline_labels_stay_inside_the_chart() -> None:
+    """The last time label ends at the plot's right edge instead of spilling past it, and
+    a band too narrow for its segment's name keeps the whole name as a tooltip."""
+    segments = [("Intro", START), ("Live coding the scheduler", START + timedelta(minutes=19))]
+    chart = timeline_chart(_minutes(0, 5, 10, 19), segments)
+    anchors = [(tick.anchor, tick.x) for tick in chart.ticks]
+    assert anchors[0] == ("start", chart.plot_left)
+    assert anchors[-1] == ("end", chart.plot_right)
+    assert {anchor for anchor, _ in anchors[1:-1]} == {"middle"}
+    narrow = chart.bands[1]
+    assert narrow.label != narrow.title
+    assert narrow.label.endswith("…")
+    assert narrow.title == "Live coding the scheduler"
+
+
 def test_timeline_of_one_minute_has_one_bar() -> None:
     chart = timeline_chart(_minutes(0, 0, 0), [])
     assert len(chart.bars) == 1
