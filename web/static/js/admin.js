@@ -8,7 +8,6 @@ const slug = root.dataset.slug;
 const csrf = root.dataset.csrf;
 const api = `/api/boards/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
-let filter = "";
 
 async function call(path, options = {}) {
   const headers = { "X-CSRF-Token": csrf, ...(options.headers || {}) };
@@ -100,24 +99,103 @@ $("segment").addEventListener("submit", async (event) => {
   await loadBoard();
 });
 
-for (const button of document.querySelectorAll(".filters button")) {
-  button.setAttribute("aria-pressed", String(button.dataset.status === filter));
-  button.addEventListener("click", () => {
-    filter = button.dataset.status;
-    document.querySelectorAll(".filters button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-    refresh();
-  });
+// --- Reactions, newest first. While the organiser points at, presses in or tabs through the
+// list, no row moves: newer reactions wait behind the "N new — show" button and rows change in
+// place. A button acts on the id of the row it is in, never on a position. ---
+
+const PAGE = 100;
+const SOURCE_NAMES = { form: "Phone", api: "API", mastodon_feed: "Mastodon", x: "X" };
+const LANGUAGES = { en: "English", nl: "Nederlands" };
+const list = $("reactions");
+const moderation = $("moderation");
+const filterButtons = document.querySelectorAll("[data-filter]");
+let filter = ""; // "", "comments" (filtered here: the API has no such filter) or a status
+let rows = []; // the reactions on screen, newest first
+let older = null; // next_before of the oldest page shown: null when it reaches the first reaction
+let paged = false; // the organiser loaded older pages, so a refresh keeps them
+let deferred = false; // a refresh was held back while the list was in use
+let pressing = false;
+let generation = 0; // grows with each filter change; answers for an older filter are dropped
+
+const shows = (item) => filter !== "comments" || Boolean(item.text);
+
+function statusQuery(extra) {
+  const query = new URLSearchParams({ limit: String(PAGE), ...extra });
+  if (filter && filter !== "comments") query.set("status", filter);
+  return query;
 }
 
-async function refresh() {
-  const query = new URLSearchParams({ limit: "100" });
-  if (filter) query.set("status", filter);
-  const page = await call(`${api}/reactions?${query}`);
+function inUse() {
+  const focused = document.activeElement;
+  const working = focused && (list.contains(focused) || focused.id === "new-reactions");
+  return pressing || moderation.matches(":hover") || Boolean(working && focused.matches(":focus-visible"));
+}
+
+async function refresh({ force = false } = {}) {
+  const asked = generation;
+  const page = await call(`${api}/reactions?${statusQuery()}`);
   const stats = (await call(`${api}/stats`)).by_status;
-  const mood = (status) => (stats[status] ? ` (mood ${stats[status].mood.toFixed(2)})` : "");
-  $("counts").textContent = `${page.counts.visible} visible${mood("visible")} · ${page.counts.held} held${mood("held")} · ${page.counts.hidden} hidden${mood("hidden")}`;
-  $("reactions").replaceChildren(...page.items.map(row));
+  if (asked !== generation) return;
+  showCounts(page.counts, stats);
+  const fresh = page.items.filter(shows);
+  deferred = !force && rows.length > 0 && inUse();
+  if (deferred) {
+    const latest = new Map(fresh.map((item) => [item.id, item]));
+    rows = rows.map((item) => latest.get(item.id) || item);
+    const top = rows[0].id;
+    const gap = page.next_before !== null && page.next_before > top;
+    showQueue(fresh.filter((item) => item.id > top).length, gap);
+  } else {
+    const floor = page.next_before ?? 0;
+    rows = [...fresh, ...(paged ? rows.filter((item) => item.id < floor) : [])];
+    if (!paged) older = page.next_before;
+    showQueue(0);
+  }
+  showRows();
   loadNetworks().catch(() => {});
+}
+
+function showCounts(counts, stats) {
+  const mood = (status) => (stats[status] ? ` (mood ${stats[status].mood.toFixed(2)})` : "");
+  $("counts").textContent = `${counts.visible} visible${mood("visible")} · ${counts.held} held${mood("held")} · ${counts.hidden} hidden${mood("hidden")}`;
+}
+
+function showQueue(count, more = false) {
+  const button = $("new-reactions");
+  button.hidden = count === 0;
+  button.textContent = `${count}${more ? "+" : ""} new — show`;
+}
+
+// Puts `rows` on the page with as few moves as possible: unchanged rows stay the same nodes.
+function showRows() {
+  const wanted = new Set(rows.map((item) => String(item.id)));
+  const nodes = new Map();
+  for (const li of [...list.children]) {
+    if (wanted.has(li.dataset.id)) nodes.set(li.dataset.id, li);
+    else li.remove();
+  }
+  let at = list.firstElementChild;
+  for (const item of rows) {
+    const li = upToDate(nodes.get(String(item.id)), item);
+    if (li === at) at = at.nextElementSibling;
+    else list.insertBefore(li, at);
+  }
+  $("older").hidden = older === null;
+}
+
+function upToDate(old, item) {
+  const key = JSON.stringify(item);
+  if (old && old.dataset.key === key) return old;
+  const li = row(item);
+  li.dataset.key = key;
+  if (old) {
+    const focused = old.contains(document.activeElement) ? document.activeElement : null;
+    old.replaceWith(li);
+    // Keep the keyboard's place: the same action, else the row's first (Hide becomes Restore).
+    if (focused === old) li.focus();
+    else if (focused) (li.querySelector(`[data-action="${focused.dataset.action}"]`) || li.querySelector("button")).focus();
+  }
+  return li;
 }
 
 function el(tag, className, text) {
@@ -129,158 +207,111 @@ function el(tag, className, text) {
 
 function row(item) {
   const li = el("li", `item item--${item.label} item--${item.status}`);
+  li.dataset.id = item.id;
+  li.tabIndex = -1; // "show" moves the focus to the newest row
   li.append(el("div", "item__text", [item.emoji, item.text].filter(Boolean).join(" ")));
-  const when = new Date(item.received_at).toLocaleTimeString();
-  const who = item.author ? `${item.author} · ` : "";
-  const flag = item.flag ? ` (${item.flag})` : "";
-  li.append(el("div", "item__meta", `${who}${item.source} · ${item.label} ${item.score} · ${item.lang || "-"} · ${when} · ${item.status}${flag}${item.pinned ? " · pinned" : ""}`));
+  li.append(el("div", "item__meta", details(item)));
   const actions = el("div", "item__actions");
-  const act = (label, change, secondary) => {
-    const button = el("button", secondary ? "secondary" : "", label);
+  const add = (action, label, primary) => {
+    const button = el("button", primary ? "" : "secondary", label);
     button.type = "button";
-    button.addEventListener("click", async () => {
-      await call(`${api}/reactions/${item.id}`, { method: "PATCH", body: JSON.stringify(change) });
-      refresh();
-    });
+    button.dataset.action = action;
     actions.append(button);
   };
-  if (item.status !== "visible") act(item.status === "held" ? "Approve" : "Restore", { status: "visible" });
-  if (item.status !== "hidden") act("Hide", { status: "hidden" }, true);
-  act(item.pinned ? "Unpin" : "Pin", { pinned: !item.pinned }, true);
-  const ban = (label, kind) => {
-    const button = el("button", "secondary", label);
-    button.type = "button";
-    button.addEventListener("click", async () => {
-      if (!confirm(`${label}? Their shown messages are hidden and later ones stored hidden.`)) return;
-      await call(`${api}/bans`, { method: "POST", body: JSON.stringify({ reaction_id: item.id, kind }) });
-      refresh();
-    });
-    actions.append(button);
-  };
-  ban("Ban device", "device");
-  if (item.author) ban("Ban name", "author");
+  if (item.status !== "visible") add("show", item.status === "held" ? "Approve" : "Restore", true);
+  if (item.status !== "hidden") add("hide", "Hide");
+  add("pin", item.pinned ? "Unpin" : "Pin");
+  add("device", "Ban device");
+  if (item.author) add("author", "Ban name");
   li.append(actions);
   return li;
 }
 
-// --- Networks: one form per source; built once, then only the status lines refresh ---
-
-const CHAT_FIELDS = [
-  ["secret", "password"],
-  ["require_hashtag", "checkbox", "Only messages with the board's hashtags"],
-];
-const NETWORK_FIELDS = {
-  bluesky: [["url", "text", "Jetstream URL"]],
-  mastodon_feed: [
-    ["instance", "url", "Instance, e.g. https://mastodon.social"],
-    ["token", "password", "Access token (optional; needed for streaming)"],
-    ["tag", "text", "Only this one of the board's hashtags (optional)"],
-  ],
-  slack: CHAT_FIELDS,
-  teams: CHAT_FIELDS,
-  telegram: CHAT_FIELDS,
-};
-const SECRET_LABELS = {
-  webhook: "Signing secret (whsec_…)",
-  slack: "Signing Secret",
-  mastodon: "Webhook secret",
-  telegram: "secret_token given to setWebhook",
-  x: "API key secret (consumer secret)",
-  teams: "Security token (base64)",
-};
-const NETWORK_NAMES = { webhook: "Webhook (Zapier, n8n, …)", x: "X", mastodon: "Mastodon admin webhook", mastodon_feed: "Mastodon hashtag feed" };
-let networksBuilt = false;
-
-async function loadNetworks() {
-  const { sources } = await call(`${api}/sources`);
-  if (!networksBuilt) {
-    $("networks").replaceChildren(...sources.map(networkRow));
-    networksBuilt = true;
-  }
-  for (const view of sources) showNetworkStatus(view);
+function details(item) {
+  const source = SOURCE_NAMES[item.source] || item.source.charAt(0).toUpperCase() + item.source.slice(1);
+  const status = item.flag ? `${item.status} (${item.flag})` : item.status;
+  return [
+    item.author,
+    source,
+    item.score ? `${item.label} ${item.score.toFixed(2)}` : item.label,
+    LANGUAGES[item.lang] || item.lang,
+    item.segment,
+    new Date(item.received_at).toLocaleTimeString(),
+    status,
+    item.pinned && "pinned",
+  ].filter(Boolean).join(" · ");
 }
 
-function networkName(source) {
-  return NETWORK_NAMES[source] || source.charAt(0).toUpperCase() + source.slice(1);
-}
-
-function networkField(view, [name, type, label]) {
-  const isSecret = name === "secret" || name === "token";
-  const input = el("input");
-  input.name = name;
-  input.type = type;
-  if (type === "checkbox") {
-    input.checked = Boolean(view.settings[name]);
-    const wrap = el("label", "check");
-    wrap.append(input, document.createTextNode(` ${label}`));
-    return wrap;
-  }
-  if (isSecret) {
-    input.autocomplete = "new-password";
-    input.placeholder = view.secret ? `set: ${view.secret}` : "not set";
+async function act(id, button) {
+  const action = button.dataset.action;
+  if (action === "device" || action === "author") {
+    if (!confirm(`${button.textContent}? Their shown messages are hidden and later ones stored hidden.`)) return;
+    await call(`${api}/bans`, { method: "POST", body: JSON.stringify({ reaction_id: id, kind: action }) });
   } else {
-    input.value = view.settings[name] || "";
+    const item = rows.find((candidate) => candidate.id === id);
+    const change = action === "pin" ? { pinned: !item.pinned } : { status: action === "hide" ? "hidden" : "visible" };
+    const changed = await call(`${api}/reactions/${id}`, { method: "PATCH", body: JSON.stringify(change) });
+    rows = rows.map((candidate) => (candidate.id === id ? changed : candidate));
+    showRows();
   }
-  const wrap = el("label", "", label || SECRET_LABELS[view.source] || "Secret");
-  wrap.append(input);
-  return wrap;
+  await refresh();
 }
 
-function networkRow(view) {
-  const li = el("li", "item network");
-  li.dataset.source = view.source;
-  const form = el("form", "grid");
-  const enabled = el("input");
-  enabled.type = "checkbox";
-  enabled.name = "enabled";
-  enabled.checked = view.enabled;
-  const toggle = el("label", "check");
-  toggle.append(enabled, document.createTextNode(` ${networkName(view.source)}`));
-  form.append(toggle);
-  const fields = NETWORK_FIELDS[view.source] || [["secret", "password"]];
-  for (const field of fields) form.append(networkField(view, field));
-  const save = el("button", "", "Save");
-  save.type = "submit";
-  form.append(save);
-  const status = el("div", "item__meta network__status");
-  const message = el("p", "note network__message");
-  form.addEventListener("submit", (event) => saveNetwork(event, view.source, form, message));
-  li.append(form, status, message);
-  return li;
+list.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (button) act(Number(button.closest("li").dataset.id), button).catch(() => {});
+});
+
+function resume() {
+  setTimeout(() => {
+    if (deferred && !inUse()) refresh().catch(() => {});
+  });
 }
 
-async function saveNetwork(event, source, form, message) {
-  event.preventDefault();
-  const body = { enabled: form.elements.enabled.checked };
-  for (const input of form.querySelectorAll("input")) {
-    if (input.name === "enabled") continue;
-    if (input.type === "checkbox") body[input.name] = input.checked;
-    else if (input.value.trim()) body[input.name] = input.value.trim();
-  }
+moderation.addEventListener("pointerdown", () => { pressing = true; });
+for (const type of ["pointerup", "pointercancel"]) {
+  addEventListener(type, () => {
+    pressing = false;
+    resume();
+  });
+}
+moderation.addEventListener("pointerleave", resume);
+moderation.addEventListener("focusout", resume);
+
+$("new-reactions").addEventListener("click", async () => {
+  await refresh({ force: true });
+  list.firstElementChild?.focus();
+});
+
+let loadingOlder = false; // a second click meanwhile would load the same page twice
+$("older").addEventListener("click", async () => {
+  if (loadingOlder) return;
+  loadingOlder = true;
+  const asked = generation;
   try {
-    const view = await call(`${api}/sources/${encodeURIComponent(source)}`, { method: "PUT", body: JSON.stringify(body) });
-    const row = networkRow(view);
-    form.closest("li").replaceWith(row);
-    row.querySelector(".network__message").textContent = "Saved.";
-    showNetworkStatus(view);
-  } catch (error) {
-    message.textContent = error.message;
+    const page = await call(`${api}/reactions?${statusQuery({ before: String(older) })}`);
+    if (asked !== generation) return;
+    rows = [...rows, ...page.items.filter(shows)];
+    older = page.next_before;
+    paged = true;
+    showRows();
+  } finally {
+    loadingOlder = false;
   }
-}
+});
 
-function showNetworkStatus(view) {
-  const row = document.querySelector(`#networks li[data-source="${CSS.escape(view.source)}"]`);
-  if (!row) return;
-  const line = row.querySelector(".network__status");
-  if (view.kind === "webhook") {
-    line.textContent = `Paste into ${networkName(view.source)}: ${view.hook_url}`;
-    return;
-  }
-  const status = view.status || {};
-  const parts = [status.state || "stopped"];
-  if (status.last_event_at) parts.push(`last event ${new Date(status.last_event_at).toLocaleTimeString()}`);
-  if (status.error && status.error !== "disabled") parts.push(status.error);
-  line.textContent = `Follower: ${parts.join(" · ")}`;
+for (const button of filterButtons) {
+  button.setAttribute("aria-pressed", String(button.dataset.filter === filter));
+  button.addEventListener("click", () => {
+    filter = button.dataset.filter;
+    for (const other of filterButtons) other.setAttribute("aria-pressed", String(other === button));
+    generation += 1;
+    rows = [];
+    older = null;
+    paged = false;
+    showQueue(0);
+    refresh({ force: true }).catch(() => {});
+  });
 }
 
 // Downloads need the token header, so fetch the file and hand the browser a blob.
