@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from scoreboard.filters import blocked, fold, hold_reason
+from scoreboard.filters import blocked, compile_blocklist, fold, hold_reason
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,39 @@ def test_fold_removes_case_and_diacritics() -> None:
     assert fold("Kánker ÉÉN") == "kanker een"
     assert fold("MiXeD 123 !?") == "mixed 123 !?"  # ASCII only: lower case, nothing else
     assert blocked("Ｆｕｃｋ")  # full-width letters fold too
+
+
+def test_a_run_of_one_letter_is_one_quantifier() -> None:
+    """'zzzzz' as five `z+` tries every way to split a row of z's among them."""
+    pattern = compile_blocklist(["zzzzz", "ass"])
+    assert pattern is not None
+    assert "[z2]{5,}" in pattern.pattern  # z may be written 2
+    assert "[z2]+" not in pattern.pattern
+    assert blocked("zzzzz", ["zzzzz"])
+    assert blocked("zzzzzzzzz.", ["zzzzz"])
+    assert not blocked("zzzz", ["zzzzz"])
+    assert blocked("a$$", ["ass"])
+    assert not blocked("as", ["ass"])
+
+
+@pytest.mark.parametrize(
+    ("text", "entries"),
+    [
+        ("z" * 5000 + "x", ["zzzzz"]),  # froze a server for 9 s at 150 z's
+        ("n" + "*" * 5000 + "x", []),  # both vowels of the shipped 'neuk*' may be '*'
+        ("ne" + "*#" * 2500 + "x", []),
+        ("ki" + "1|" * 2500 + "x", ["kill"]),
+    ],
+)
+def test_adversarial_comments_are_read_without_hanging(text: str, entries: list[str]) -> None:
+    """A guard against catastrophic backtracking, not a speed target: each of these took
+    from seconds to hours before, and now takes milliseconds; 5 s only catches a hang."""
+    started = time.monotonic()
+    assert not blocked(text, entries)
+    assert time.monotonic() - started < 5
+
+
+def test_rows_of_masks_still_disguise_up_to_three() -> None:
+    assert blocked("a$$$hole")
+    assert blocked("f#ck")
+    assert blocked("ne**k", ["neuk"])
