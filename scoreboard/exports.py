@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +15,6 @@ from typing import IO, Any
 import orjson
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, Select, select
 from sqlmodel import Session, col
 
@@ -39,6 +40,10 @@ FIELDS = (
 CHUNK_ROWS = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_EXCEL_DATES = (datetime(1900, 3, 1), datetime(9999, 12, 31))
+"""Moments Excel shows as dates: its calendar starts in 1900 (past a phantom leap day)."""
+_TIMES = ("received_at", "posted_at")
 _COLUMNS = [getattr(Reaction, name) for name in FIELDS]
 
 
@@ -92,7 +97,13 @@ def _moment(name: str, value: str | None) -> datetime | None:
         raise ExportError(
             f"{name}={value!r} is not an ISO 8601 time; use e.g. 2026-05-01T14:30:00Z"
         ) from error
-    return as_utc(moment).astimezone(UTC)
+    try:
+        return as_utc(moment).astimezone(UTC)
+    except OverflowError as error:  # e.g. 9999-12-31T23:59:59-14:00 is past the year 9999
+        raise ExportError(
+            f"{name}={value!r} falls outside the years 1 to 9999 once moved to UTC; "
+            "use e.g. 2026-05-01T14:30:00Z"
+        ) from error
 
 
 def query(board_id: int, where: ExportFilter) -> Select[Any]:
@@ -146,8 +157,14 @@ def board_header(
 # -- CSV --
 
 
+def xml_text(value: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (control characters, U+FFFE, ...)."""
+    return _NOT_XML.sub("", value)
+
+
 def safe_cell(value: str) -> str:
     """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    value = xml_text(value)  # first, so "\x01=cmd()" cannot slip past the check as "=cmd()"
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
@@ -262,53 +279,79 @@ _GROUP_HEADER = ["count", *STATUSES, "mean mood"]
 def write_xlsx(target: IO[bytes], header: dict[str, Any], rows: Iterable[dict[str, Any]]) -> None:
     """Reactions, Summary and Timeline sheets, via openpyxl's write-only (streaming) mode."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Reactions")
-    sheet.append(list(FIELDS))
-    summary = Summary()
-    for row in rows:
-        summary.add(row)
-        sheet.append([_xlsx_value(name, row[name], sheet) for name in FIELDS])
-    _summary_sheet(book.create_sheet("Summary"), header, summary)
-    _timeline_sheet(book.create_sheet("Timeline"), summary)
+    try:
+        _fill(book, header, rows)
+    except BaseException:
+        _discard(book)
+        raise
     book.save(target)
 
 
-def _xlsx_value(name: str, value: Any, sheet: Any) -> Any:
-    if value is None:
-        return None
-    if name in ("received_at", "posted_at"):
-        return datetime.fromisoformat(value).replace(tzinfo=None)  # Excel has no time zones
+def _fill(book: Workbook, header: dict[str, Any], rows: Iterable[dict[str, Any]]) -> None:
+    sheet = book.create_sheet("Reactions")
+    _append(sheet, FIELDS)
+    summary = Summary()
+    for row in rows:
+        summary.add(row)
+        _append(sheet, [_excel_time(row[name]) if name in _TIMES else row[name] for name in FIELDS])
+    _summary_sheet(book.create_sheet("Summary"), header, summary)
+    _timeline_sheet(book.create_sheet("Timeline"), summary)
+
+
+def _discard(book: Workbook) -> None:
+    # Saving into a throwaway buffer is openpyxl's only public way to finish its half-written
+    # sheets and delete their temporary files; otherwise they outlive the failed request.
+    with contextlib.suppress(Exception):
+        book.save(io.BytesIO())
+
+
+def _append(sheet: Any, values: Sequence[Any]) -> None:
+    """The one way a row reaches any sheet, so no cell escapes `_xlsx_cell`."""
+    sheet.append([_xlsx_cell(sheet, value) for value in values])
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Numbers and dates as they are; text cleaned for XML and never a formula."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # text, never a formula
-        return cell
-    return value
+    text = xml_text(value)
+    if not text.startswith(_FORMULA_STARTS):
+        return text
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"  # text, never a formula
+    cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
+    return cell
+
+
+def _excel_time(value: str | None) -> datetime | str | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value).replace(tzinfo=None)  # Excel has no time zones
+    low, high = _EXCEL_DATES
+    return moment if low <= moment < high else value  # a source's odd clock stays as text
 
 
 def _summary_sheet(sheet: Any, header: dict[str, Any], summary: Summary) -> None:
-    sheet.append(["Board", header["title"]])
-    sheet.append(["Slug", header["slug"]])
-    sheet.append(["Exported at (UTC)", header["exported_at"]])
-    sheet.append(["Reactions", summary.total.count])
+    _append(sheet, ["Board", header["title"]])
+    _append(sheet, ["Slug", header["slug"]])
+    _append(sheet, ["Exported at (UTC)", header["exported_at"]])
+    _append(sheet, ["Reactions", summary.total.count])
     for status in STATUSES:
-        sheet.append([status.capitalize(), summary.total.statuses[status]])
+        _append(sheet, [status.capitalize(), summary.total.statuses[status]])
     for label in ("positive", "neutral", "negative"):
-        sheet.append([label.capitalize(), summary.labels[label]])
-    sheet.append(["Mean mood", summary.total.mood])
+        _append(sheet, [label.capitalize(), summary.labels[label]])
+    _append(sheet, ["Mean mood", summary.total.mood])
     for title, groups in (("Segment", summary.segments), ("Source", summary.sources)):
-        sheet.append([])
-        sheet.append([title, *_GROUP_HEADER])
+        _append(sheet, [])
+        _append(sheet, [title, *_GROUP_HEADER])
         for label, group in groups.items():
-            sheet.append(group.cells(label))
+            _append(sheet, group.cells(label))
 
 
 def _timeline_sheet(sheet: Any, summary: Summary) -> None:
-    sheet.append(["minute (UTC)", *_GROUP_HEADER])
+    _append(sheet, ["minute (UTC)", *_GROUP_HEADER])
     for minute, group in sorted(summary.minutes.items()):
-        sheet.append(group.cells(minute))
+        _append(sheet, group.cells(minute))
 
 
 def utc_now() -> datetime:

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import NewBoard
+from tests.conftest import NewBoard, make_board
 from tests.test_exports import seed_talk
 
 _EXPORTED_AT = re.compile(rb'"exported_at":"[^"]+"')
@@ -83,6 +83,32 @@ def test_cli_xlsx_opens_with_the_three_sheets(
     book = openpyxl.load_workbook(io.BytesIO(_cli(board, db_url, tmp_path, "xlsx")))
     assert book.sheetnames == ["Reactions", "Summary", "Timeline"]
     assert book["Reactions"].max_row == 7
+
+
+def test_cli_xlsx_survives_control_characters_and_formulas_in_titles(
+    client: TestClient, db_url: str, tmp_path: Path
+) -> None:
+    board = make_board(client, title="\u0001=1+1")
+    response = client.post(
+        f"/api/boards/{board.slug}/segments", json={"label": "@x\u0000"}, headers=board.auth
+    )
+    assert response.status_code == 201
+    seed_talk(client, board)
+    book = openpyxl.load_workbook(io.BytesIO(_cli(board, db_url, tmp_path, "xlsx")))
+    summary = book["Summary"]
+    assert (summary["B1"].value, summary["B1"].data_type) == ("=1+1", "s")
+    assert not list(tmp_path.glob("*.partial"))
+
+
+@pytest.mark.usefixtures("client")
+def test_cli_export_explains_a_time_outside_the_calendar(db_url: str, tmp_path: Path) -> None:
+    target = str(tmp_path / "x.csv")
+    result = export(
+        "talk", "-o", target, "--database-url", db_url, "--until", "0001-01-01T00:00+14:00"
+    )
+    assert result.returncode == 2
+    assert "falls outside the years 1 to 9999" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.usefixtures("client")

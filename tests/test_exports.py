@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -118,6 +121,8 @@ def test_filter_reads_iso_times_with_z_or_offset_as_utc() -> None:
         ({"since": "yesterday"}, "since='yesterday' is not an ISO 8601 time"),
         ({"until": "2026-13-01"}, "until="),
         ({"status": ["gone"]}, "status 'gone' is unknown"),
+        ({"since": "9999-12-31T23:59:59-14:00"}, "falls outside the years 1 to 9999"),
+        ({"until": "0001-01-01T00:00:00+14:00"}, "until='0001-01-01T00:00:00+14:00' falls"),
     ],
 )
 def test_filter_refuses_bad_values_with_a_readable_message(
@@ -138,6 +143,18 @@ def test_csv_injection_guard_prefixes_a_quote(text: str) -> None:
 @pytest.mark.parametrize("text", ["hello", "", "1+1=2", "'quoted", "😀 =x"])
 def test_csv_injection_guard_leaves_plain_text_alone(text: str) -> None:
     assert exports.safe_cell(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [("\x01=1+1", "'=1+1"), ("\x00@SUM(A1)", "'@SUM(A1)"), ("a\x0bb\ufffe", "ab")],
+)
+def test_csv_injection_guard_removes_control_characters_first(text: str, guarded: str) -> None:
+    assert exports.safe_cell(text) == guarded
+
+
+def test_xml_text_keeps_tabs_newlines_and_emoji() -> None:
+    assert exports.xml_text("a\tb\r\nc 😀\u0007") == "a\tb\r\nc 😀"
 
 
 def _row(**fields: Any) -> dict[str, Any]:
@@ -207,6 +224,34 @@ def test_xlsx_has_three_sheets_and_never_a_formula() -> None:
     assert summary["Intro"][:4] == (2, 1, 1, 0)
     timeline = list(book["Timeline"].values)
     assert timeline[1][:2] == ("2026-05-01T14:00", 2)
+
+
+def test_xlsx_guards_every_sheet_not_only_the_reactions() -> None:
+    rows = [_row(segment="+seg\x01", source="@src", text="-1", emoji="=😀")]
+    out = io.BytesIO()
+    header = {"title": "=1+1\x02", "slug": "t", "exported_at": "2026-05-01T15:00:00Z"}
+    exports.write_xlsx(out, header, iter(rows))
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    summary = [row[0] for row in book["Summary"].values if row]
+    assert {"+seg", "@src"} <= set(summary)
+    assert book["Summary"]["B1"].value == "=1+1"
+
+
+def test_a_failed_xlsx_export_closes_its_sheets_and_leaves_no_temporary_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield _row(id=1)
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        exports.write_xlsx(io.BytesIO(), {"title": "T", "slug": "t", "exported_at": ""}, rows())
+    gc.collect()  # a sheet left half-open would complain about its closed file here
+    assert list(tmp_path.iterdir()) == []
 
 
 # -- reading from the database --

@@ -4,25 +4,64 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook import Workbook
 
 from scoreboard.exports import FIELDS
 from tests.conftest import NewBoard, make_board
-from tests.test_exports import listed, parse_csv, seed_talk
+from tests.test_exports import insert_reactions, listed, parse_csv, seed_talk
 
 EXPORTS = ("export.csv", "export.json", "export.xlsx")
 COMPARED = ("source", "external_id", "author", "text", "emoji", "lang", "label", "status")
+HOSTILE = '\u0001=HYPERLINK("http://evil","seg")\u0000\uffff'
+"""An organiser-set label that is both a formula and full of characters XML cannot hold."""
+DEFUSED = '=HYPERLINK("http://evil","seg")'
 
 
 def _export(client: TestClient, board: NewBoard, name: str, **params: Any) -> Any:
     response = client.get(f"/api/boards/{board.slug}/{name}", params=params, headers=board.auth)
     assert response.status_code == 200, response.text
     return response
+
+
+def _workbook(client: TestClient, board: NewBoard) -> Workbook:
+    return openpyxl.load_workbook(io.BytesIO(_export(client, board, "export.xlsx").content))
+
+
+def _cells(book: Workbook) -> Iterator[Cell]:
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            yield from (cell for cell in row if isinstance(cell, Cell) and cell.value is not None)
+
+
+def _hostile_board(client: TestClient, db_url: str) -> NewBoard:
+    """A board whose title, segment and every audience field try to become formulas."""
+    board = make_board(client, title="\u0001=1+1")
+    response = client.post(
+        f"/api/boards/{board.slug}/segments", json={"label": HOSTILE}, headers=board.auth
+    )
+    assert response.status_code == 201, response.text
+    seed_talk(client, board)
+    insert_reactions(
+        db_url,
+        board.slug,
+        1,
+        source="=cmd|' /C calc'!A0",
+        external_id="@SUM(A1)",
+        author="-2+3",
+        text="+31 6 1234\u0002",
+        emoji="=\u0003😀",
+        lang="=x",
+        segment=HOSTILE,
+    )
+    return board
 
 
 def _same_as_listed(row: dict[str, Any], item: dict[str, Any]) -> None:
@@ -161,7 +200,16 @@ def test_time_and_source_filters(client: TestClient, board: NewBoard) -> None:
 
 
 @pytest.mark.parametrize(
-    "params", [{"since": "last tuesday"}, {"until": "2026-02-30T00:00Z"}, {"status": "deleted"}]
+    "params",
+    [
+        {"since": "last tuesday"},
+        {"until": "2026-02-30T00:00Z"},
+        {"status": "deleted"},
+        {"since": "9999-12-31T23:59:59-14:00"},
+        {"until": "9999-12-31T23:59:59-14:00"},
+        {"since": "0001-01-01T00:00:00+14:00"},
+        {"until": "0001-01-01T00:00:00+14:00"},
+    ],
 )
 @pytest.mark.parametrize("name", EXPORTS)
 def test_bad_filters_are_422_with_a_reason(
@@ -171,6 +219,60 @@ def test_bad_filters_are_422_with_a_reason(
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert next(iter(params)) in detail or "unknown" in detail
+
+
+def test_xlsx_writes_no_formula_in_any_sheet_whatever_the_organiser_or_audience_sent(
+    client: TestClient, db_url: str
+) -> None:
+    hostile = _hostile_board(client, db_url)
+    book = _workbook(client, hostile)
+    assert [cell.coordinate for cell in _cells(book) if cell.data_type == "f"] == []
+    summary = book["Summary"]
+    assert (summary["B1"].value, summary["B1"].data_type) == ("=1+1", "s")
+    assert DEFUSED in [row[0] for row in summary.values]
+    assert "=cmd|' /C calc'!A0" in [row[0] for row in summary.values]
+    formulas = [cell for cell in _cells(book) if str(cell.value).startswith(("=", "+", "@"))]
+    assert all(cell.quotePrefix for cell in formulas)  # stays text if edited in Excel too
+    rows = [dict(zip(FIELDS, row, strict=True)) for row in list(book["Reactions"].values)[1:]]
+    odd = rows[-1]
+    assert (odd["author"], odd["text"], odd["emoji"], odd["lang"]) == (
+        "-2+3",
+        "+31 6 1234",
+        "=😀",
+        "=x",
+    )
+
+
+def test_xlsx_drops_characters_xml_cannot_hold_from_every_cell(
+    client: TestClient, db_url: str
+) -> None:
+    hostile = _hostile_board(client, db_url)
+    book = _workbook(client, hostile)
+    texts = [cell.value for cell in _cells(book) if isinstance(cell.value, str)]
+    assert not [text for text in texts if any(c in text for c in "\u0000\u0001\u0002\u0003\uffff")]
+    assert [cell.value for cell in book["Reactions"]["M"]][-1] == DEFUSED
+
+
+def test_csv_and_json_carry_control_characters_safely(client: TestClient, db_url: str) -> None:
+    hostile = _hostile_board(client, db_url)
+    rows = parse_csv(_export(client, hostile, "export.csv").content)
+    assert rows[-1]["segment"] == "'" + DEFUSED  # cleaned first, so the guard sees the formula
+    assert rows[-1]["emoji"] == "'=😀"
+    body = _export(client, hostile, "export.json").json()
+    assert body["board"]["title"] == "\u0001=1+1"  # JSON is for programs: kept as it was sent
+    assert body["board"]["segments"][0]["label"] == HOSTILE
+    assert body["reactions"][-1]["segment"] == HOSTILE
+
+
+def test_xlsx_keeps_times_excel_cannot_show_as_text(
+    client: TestClient, board: NewBoard, db_url: str
+) -> None:
+    ancient, far = datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    insert_reactions(db_url, board.slug, 1, posted_at=ancient)
+    insert_reactions(db_url, board.slug, 1, posted_at=far)
+    column = FIELDS.index("posted_at")
+    values = [row[column] for row in list(_workbook(client, board)["Reactions"].values)[1:]]
+    assert values == ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
 
 
 def test_export_of_an_unknown_board_is_404(client: TestClient, board: NewBoard) -> None:
