@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scoreboard.text import clean_text
+
 DEFAULT_REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "👎"]
 SUPPORTED_LANGUAGES = ("en", "nl")
 
@@ -35,13 +37,24 @@ def _clean_tags(value: list[str] | None) -> list[str] | None:
     return tags
 
 
+def shown_text(value: str) -> str:
+    """A title or label an organiser typed, as every page and export can show it: control
+    characters and lone surrogates out (one of them in a title broke each page that showed
+    it), whitespace folded; refused when nothing is left."""
+    cleaned = clean_text(value)
+    if not cleaned:
+        raise ValueError("must hold some visible text")
+    return cleaned
+
+
 def _clean_reactions(value: list[str] | None) -> list[str] | None:
     if value is None:
         return None
     emoji: list[str] = []
     for raw in value:
         item = raw.strip()
-        if not item or len(item) > 16 or _NOT_EMOJI.search(item):
+        broken = clean_text(item) != item  # a lone surrogate or a control character
+        if not item or len(item) > 16 or broken or _NOT_EMOJI.search(item):
             raise ValueError(f"{raw!r} is not an emoji; give each reaction as one emoji")
         if item not in emoji:
             emoji.append(item)
@@ -67,6 +80,8 @@ class BoardCreate(_BoardSettings):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")] | None = None
 
+    _title = field_validator("title")(shown_text)
+
 
 class BoardUpdate(_BoardSettings):
     """Settings to change; fields left out stay as they are."""
@@ -83,6 +98,11 @@ class BoardUpdate(_BoardSettings):
     hold_links: bool | None = Field(None, description="Hold messages with links for review.")
     hold_mentions: bool | None = Field(None, description="Hold messages with @mentions for review.")
 
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | None) -> str | None:
+        return None if value is None else shown_text(value)
+
     @field_validator("blocklist")
     @classmethod
     def _words(cls, value: list[str] | None) -> list[str] | None:
@@ -91,7 +111,7 @@ class BoardUpdate(_BoardSettings):
         words = []
         for raw in value:
             word = raw.strip().lower()
-            if not re.fullmatch(r"[^\s*]+\*?", word):
+            if clean_text(word) != word or not re.fullmatch(r"[^\s*]+\*?", word):
                 raise ValueError(f"{raw!r}: one word per entry, optionally ending in *")
             if word not in words:
                 words.append(word)

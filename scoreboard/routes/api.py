@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, HTTPException, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session
 
 from scoreboard.boards import BoardError, create_board, start_segment, update_board
@@ -32,6 +32,7 @@ from scoreboard.schemas import (
     ErrorBody,
     ReactionIn,
     ReactionOut,
+    shown_text,
 )
 from scoreboard.services import Services
 from scoreboard.writer import NotStored, Stored
@@ -45,6 +46,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 class SegmentIn(BaseModel):
     label: Annotated[str, Field(min_length=1, max_length=80)]
+
+    _label = field_validator("label")(shown_text)
 
 
 def reaction_fields(reaction: ReactionFacts) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -117,6 +118,15 @@ def test_same_title_gets_a_free_slug(client: TestClient) -> None:
     assert second.join_code != first.join_code
 
 
+def send_json(
+    client: TestClient, method: str, url: str, body: object, headers: dict[str, str]
+) -> Any:
+    """JSON as any client may send it: with \\u escapes, lone surrogates included (which
+    the test client's own encoder refuses)."""
+    headers = {**headers, "Content-Type": "application/json"}
+    return client.request(method, url, content=json.dumps(body), headers=headers)
+
+
 @pytest.mark.parametrize(
     ("fields", "mentions"),
     [
@@ -128,6 +138,9 @@ def test_same_title_gets_a_free_slug(client: TestClient) -> None:
         ({"moderation": "never"}, "moderation"),
         ({"slug": "Bad Slug"}, "slug"),
         ({"title": ""}, "title"),
+        ({"title": "\u0000\u0001 "}, "title"),
+        ({"reactions": ["\ud83d"]}, "emoji"),  # half an emoji: once stored, every page 500'd
+        ({"reactions": ["👏\u0000"]}, "emoji"),
         ({"surprise": 1}, "surprise"),
     ],
 )
@@ -135,9 +148,32 @@ def test_invalid_board_settings_are_422_with_a_readable_detail(
     client: TestClient, fields: dict[str, Any], mentions: str
 ) -> None:
     body = {"title": "Talk", **fields}
-    response = client.post("/api/boards", json=body, headers=admin_headers())
+    response = send_json(client, "POST", "/api/boards", body, admin_headers())
     assert response.status_code == 422
     assert mentions in detail(response)
+
+
+def test_titles_labels_and_blocklist_words_are_stored_as_pages_can_show_them(
+    client: TestClient,
+) -> None:
+    """Control characters and lone surrogates never reach SQLite: a lone surrogate in a
+    stored board broke every page, socket and export that showed it."""
+    created = send_json(
+        client, "POST", "/api/boards", {"title": "Keynote\u0000 \u0007day"}, admin_headers()
+    )
+    assert created.status_code == 201
+    assert created.json()["title"] == "Keynote day"
+    auth = {"Authorization": f"Bearer {created.json()['token']}"}
+    url = f"/api/boards/{created.json()['slug']}"
+    renamed = client.patch(url, json={"title": "\u0007Demo\u202e"}, headers=auth)
+    assert renamed.json()["title"] == "Demo"
+    segment = client.post(f"{url}/segments", json={"label": "Q&A\u0001"}, headers=auth)
+    assert segment.json()["label"] == "Q&A"
+    assert client.post(f"{url}/segments", json={"label": "\u0001"}, headers=auth).status_code == 422
+    broken = send_json(client, "PATCH", url, {"blocklist": ["spam\ud800"]}, auth)
+    assert broken.status_code == 422
+    for path in (url, f"{url}/tally", f"/b/{created.json()['slug']}"):
+        assert client.get(path).status_code == 200
 
 
 def test_get_board_is_public_and_has_no_secrets(client: TestClient, board: NewBoard) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,12 +44,20 @@ def _cells(book: Workbook) -> Iterator[Cell]:
 
 
 def _hostile_board(client: TestClient, db_url: str) -> NewBoard:
-    """A board whose title, segment and every audience field try to become formulas."""
-    board = make_board(client, title="\u0001=1+1")
+    """A board whose title, segment and every audience field try to become formulas.
+
+    The API now cleans control characters out of titles and labels, so the worst ones
+    go into SQLite directly, as a database written by an older version may hold them.
+    """
+    board = make_board(client, title="=1+1")
     response = client.post(
-        f"/api/boards/{board.slug}/segments", json={"label": HOSTILE}, headers=board.auth
+        f"/api/boards/{board.slug}/segments", json={"label": "Intro"}, headers=board.auth
     )
     assert response.status_code == 201, response.text
+    with contextlib.closing(sqlite3.connect(db_url.removeprefix("sqlite:///"))) as conn:
+        conn.execute("UPDATE board SET title = ? WHERE slug = ?", ("\u0001=1+1", board.slug))
+        conn.execute("UPDATE segment SET label = ?", (HOSTILE,))
+        conn.commit()
     seed_talk(client, board)
     insert_reactions(
         db_url,
