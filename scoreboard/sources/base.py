@@ -32,6 +32,16 @@ class Post:
     tags: tuple[str, ...]
     lang: str | None = None
 
+    def __post_init__(self) -> None:
+        # JSON can carry lone surrogates (`"\ud800"`), which SQLite cannot store: one such
+        # post would fail the writer's whole batch. An id is identity, so it is refused;
+        # free text only loses the unreadable character.
+        valid_id(self.external_id, f"the {self.source} post's id")
+        object.__setattr__(self, "text", valid_text(self.text))
+        object.__setattr__(self, "author", opt_valid_text(self.author))
+        object.__setattr__(self, "tags", tuple(valid_text(tag) for tag in self.tags))
+        object.__setattr__(self, "lang", opt_valid_text(self.lang))
+
 
 class SourceError(Exception):
     """Bad input from a source; `status` is the HTTP status to answer with."""
@@ -183,17 +193,29 @@ def id_str(value: object) -> str | None:
 # --- time helpers ----------------------------------------------------------------------
 
 
+def as_utc(moment: datetime) -> datetime | None:
+    """`moment` as aware UTC (naive counts as UTC), or None when UTC cannot hold it.
+
+    Year 9999 at -14:00 or year 1 at +14:00 parse, but fall outside `datetime`'s range
+    once converted; like an unreadable time, such a post simply has no posted time.
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def parse_iso(value: object) -> datetime | None:
-    """An ISO 8601 timestamp as aware UTC, or None when absent or unreadable."""
+    """An ISO 8601 timestamp as aware UTC, or None when absent, unreadable or out of range."""
     if not isinstance(value, str) or not value:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return as_utc(moment)
 
 
 def from_unix(value: object) -> datetime | None:
@@ -210,6 +232,36 @@ def from_unix(value: object) -> datetime | None:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+# --- unicode helpers -------------------------------------------------------------------
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_valid_unicode(value: str) -> bool:
+    """Whether `value` encodes as UTF-8: JSON's `\\ud800` escapes make strings that do not."""
+    return _LONE_SURROGATE.search(value) is None
+
+
+def valid_text(value: str) -> str:
+    """Free text with each lone surrogate replaced by U+FFFD (one UTF-16 unit for one)."""
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
+def opt_valid_text(value: str | None) -> str | None:
+    return None if value is None else valid_text(value)
+
+
+def valid_id(value: str, what: str) -> str:
+    """`value` unchanged, or a 422 PayloadError: an id or token is identity, never repaired."""
+    if not is_valid_unicode(value):
+        raise PayloadError(
+            f"{what} is not valid Unicode: it contains an unpaired surrogate "
+            "(a JSON escape such as \\ud800 without its partner)",
+            status=422,
+        )
+    return value
 
 
 # --- text and hashtag helpers ---------------------------------------------------------

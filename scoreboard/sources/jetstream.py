@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -16,6 +17,7 @@ from websockets.exceptions import WebSocketException
 from scoreboard.sources.base import (
     FollowerHealth,
     Post,
+    SourceError,
     StatusCallback,
     backoff_delay,
     from_unix,
@@ -59,6 +61,16 @@ def tags_of(record: Mapping[str, Any]) -> tuple[str, ...]:
     return unique_tags(found)
 
 
+def event_time(time_us: object) -> datetime | None:
+    """An event's `time_us` (unix microseconds) as UTC; None when absent or out of range."""
+    if type(time_us) is not int:
+        return None
+    try:
+        return from_unix(time_us / 1e6)
+    except OverflowError:  # too large even for a float
+        return None
+
+
 def post_from_event(event: Mapping[str, Any]) -> Post | None:
     """A Post for a `create` commit of an `app.bsky.feed.post` record, else None."""
     commit = opt_dict(event.get("commit"))
@@ -72,14 +84,12 @@ def post_from_event(event: Mapping[str, Any]) -> Post | None:
     if not isinstance(text, str) or not text.strip():
         return None
     langs = [lang for lang in opt_list(record.get("langs")) if isinstance(lang, str)]
-    time_us = event.get("time_us")
-    event_time = from_unix(time_us / 1e6) if isinstance(time_us, int) else None
     return Post(
         source="bluesky",
         external_id=f"at://{did}/{POST_COLLECTION}/{rkey}",
         text=text.strip(),
         author=did,
-        posted_at=parse_iso(record.get("createdAt")) or event_time,
+        posted_at=parse_iso(record.get("createdAt")) or event_time(event.get("time_us")),
         tags=tags_of(record),
         lang=langs[0] if langs else None,
     )
@@ -158,14 +168,19 @@ class JetstreamFollower(FollowerHealth):
             return
         if not isinstance(event, dict):
             return
-        post = post_from_event(event)
+        try:
+            post = post_from_event(event)
+        except Exception as exc:  # one unreadable event must never stop the follower
+            reason = exc.message if isinstance(exc, SourceError) else type(exc).__name__
+            log.warning("skipped a Jetstream event from %.80r: %s", event.get("did"), reason)
+            post = None
         if post is not None and matches(post, self.hashtags, chat_source=False):
             try:
                 await self.submit(post)
             except Exception as exc:
                 log.exception("submitting a Bluesky post failed")
                 self.error = f"submit failed: {type(exc).__name__}"
-        time_us = event.get("time_us")
-        if isinstance(time_us, int) and not isinstance(time_us, bool):
-            self.cursor = max(time_us, self.cursor or 0)
-            self.last_event_at = from_unix(time_us / 1e6)
+        moment = event_time(event.get("time_us"))
+        if moment is not None:  # a time no datetime can hold is no place to resume from
+            self.cursor = max(event["time_us"], self.cursor or 0)
+            self.last_event_at = moment

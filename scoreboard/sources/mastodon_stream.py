@@ -22,6 +22,7 @@ from scoreboard.sources.base import (
     StatusCallback,
     backoff_delay,
     id_str,
+    is_valid_unicode,
     matches,
     normalise_tag,
 )
@@ -109,6 +110,11 @@ class MastodonTagFollower(FollowerHealth):
     @property
     def position(self) -> str | None:
         return self.since_id
+
+    @property
+    def host(self) -> str:
+        """The instance for log lines: never a path, query or credentials from the URL."""
+        return urlsplit(self.instance_url).hostname or "?"
 
     def _auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
@@ -220,7 +226,11 @@ class MastodonTagFollower(FollowerHealth):
             return
         try:
             post = post_from_status(status)
-        except PayloadError:
+        except Exception as exc:  # one unreadable status must never stop the follower
+            reason = exc.message if isinstance(exc, PayloadError) else type(exc).__name__
+            log.warning(
+                "mastodon %s #%s: skipped status %.40r: %s", self.host, self.tag, status_id, reason
+            )
             return
         if post.text and matches(post, [self.tag], chat_source=False):
             try:
@@ -231,4 +241,6 @@ class MastodonTagFollower(FollowerHealth):
 
 
 def id_of(status: object) -> str | None:
-    return id_str(status.get("id")) if isinstance(status, dict) else None
+    """A Status's id; None when it has none or one that is not valid Unicode (ignored)."""
+    status_id = id_str(status.get("id")) if isinstance(status, dict) else None
+    return status_id if status_id is not None and is_valid_unicode(status_id) else None

@@ -21,6 +21,7 @@ from scoreboard.sources.base import (
     opt_str,
     parse_json_object,
     unescape,
+    valid_id,
 )
 from scoreboard.sources.signing import check_timestamp, require_header, require_secret, same
 
@@ -101,7 +102,7 @@ class SlackSource(LimitedWebhook):
             challenge = payload.get("challenge")
             if not isinstance(challenge, str):
                 raise PayloadError("url_verification without a challenge", status=422)
-            return Outcome(posts=[], body={"challenge": challenge})
+            return Outcome(posts=[], body={"challenge": valid_id(challenge, "the challenge")})
         if kind != "event_callback":
             return Outcome(posts=[])
         event = opt_dict(payload.get("event"))

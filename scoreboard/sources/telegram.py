@@ -35,8 +35,12 @@ def verify(inbound: Inbound, secret: str) -> None:
 
 
 def utf16_slice(text: str, offset: int, length: int) -> str:
-    """Entity offsets and lengths count UTF-16 code units, not Python characters."""
-    encoded = text.encode("utf-16-le")
+    """Entity offsets and lengths count UTF-16 code units, not Python characters.
+
+    A lone surrogate (JSON allows `\\ud800`) is one unit, as Telegram counts it; it is
+    dropped from the slice, which is always valid Unicode.
+    """
+    encoded = text.encode("utf-16-le", errors="surrogatepass")
     return encoded[2 * offset : 2 * (offset + length)].decode("utf-16-le", errors="ignore")
 
 

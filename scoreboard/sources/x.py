@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from scoreboard.sources.base import (
@@ -13,6 +13,7 @@ from scoreboard.sources.base import (
     PayloadError,
     Post,
     SignatureError,
+    as_utc,
     id_str,
     opt_dict,
     opt_list,
@@ -47,12 +48,14 @@ def verify(inbound: Inbound, secret: str) -> None:
 
 
 def parse_twitter_time(value: object) -> datetime | None:
+    """`Mon May 04 09:59:30 +0000 2026` as aware UTC; None when unreadable or out of range."""
     if not isinstance(value, str):
         return None
     try:
-        return datetime.strptime(value, TWITTER_TIME).astimezone(UTC)
+        moment = datetime.strptime(value, TWITTER_TIME)
     except ValueError:
         return None
+    return as_utc(moment)
 
 
 def _text_and_entities(tweet: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:

@@ -134,3 +134,26 @@ def test_backoff_grows_exponentially_with_jitter_and_stays_bounded() -> None:
         ceiling = min(30.0, 0.5 * 2**attempt)
         assert ceiling / 2 <= delay <= ceiling
     assert backoff_delay(10_000, 1.0, 60.0) <= 60.0
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_parse_iso_gives_no_time_for_a_moment_utc_cannot_hold(moment: str) -> None:
+    assert parse_iso(moment) is None
+
+
+def test_post_replaces_lone_surrogates_in_free_text_one_unit_for_one() -> None:
+    made = Post("webhook", "1", "a\ud800b", "\udfffAna", None, ("x\ud800",), "e\ud800")
+    assert (made.text, made.author, made.tags, made.lang) == (
+        "a\ufffdb",
+        "\ufffdAna",
+        ("x\ufffd",),
+        "e\ufffd",
+    )
+    assert Post("x", "1", "\U0001f389 ok", None, None, ()).text == "\U0001f389 ok"
+
+
+def test_post_refuses_an_id_that_is_not_valid_unicode_with_422() -> None:
+    with pytest.raises(PayloadError) as caught:
+        Post("slack", "Ev\ud800", "text", None, None, ())
+    assert caught.value.status == 422
+    assert caught.value.message.startswith("the slack post's id is not valid Unicode")

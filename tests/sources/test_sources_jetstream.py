@@ -206,3 +206,27 @@ def test_jetstream_subscribe_url_keeps_other_parameters() -> None:
     assert url == (
         "wss://js.example/subscribe?compress=false&wantedCollections=app.bsky.feed.post&cursor=42"
     )
+
+
+def test_jetstream_skips_unreadable_events_and_keeps_following(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bad_did = post_event("f1", "#DevConf", time_us=T0, tags=["DevConf"]) | {"did": "did:\ud800"}
+    far_future = post_event("f2", "#DevConf", time_us=10**400, tags=["DevConf"])
+    good = post_event("f3", "Still here #DevConf", time_us=T0 + 2, tags=["DevConf"])
+
+    async def handler(ws: ServerConnection) -> None:
+        for event in (bad_did, far_future, good):
+            await ws.send(json.dumps(event))
+        await ws.wait_closed()
+
+    caplog.set_level("WARNING", logger="scoreboard.sources.jetstream")
+    posts, statuses, follower = asyncio.run(follow(handler, lambda posts: len(posts) == 2))
+    assert [post.external_id for post in posts] == [
+        f"at://{DID}/app.bsky.feed.post/f2",  # no event time, but a readable post
+        f"at://{DID}/app.bsky.feed.post/f3",
+    ]
+    assert follower.cursor == T0 + 2  # a time_us no datetime can hold is no cursor
+    assert [status.state for status in statuses].count("stopped") == 1
+    [warning] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "not valid Unicode" in warning.getMessage()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -14,7 +14,9 @@ import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
+from scoreboard.sources import mastodon_stream
 from scoreboard.sources.base import ConnectorStatus, Post
+from scoreboard.sources.mastodon import post_from_status
 from scoreboard.sources.mastodon_stream import (
     MastodonTagFollower,
     id_key,
@@ -232,3 +234,59 @@ def test_mastodon_stream_frames_other_than_update_are_ignored() -> None:
     assert status_from_frame('{"event": "delete", "payload": "1"}') is None
     assert status_from_frame('{"event": "update", "payload": "not json"}') is None
     assert status_from_frame("[]") is None
+
+
+def test_mastodon_stream_keeps_following_after_a_status_with_a_time_utc_cannot_hold() -> None:
+    instance = FakeInstance(timeline=[])
+    instance.stream_frames = [
+        update_frame(status(101, created_at="9999-12-31T23:59:59-14:00")),
+        update_frame(status(102, created_at="0001-01-01T00:00:00+14:00")),
+        update_frame(status(103)),
+    ]
+    posts, statuses, follower = asyncio.run(follow(instance, lambda posts, _: len(posts) == 3))
+    assert [(post.external_id, post.posted_at) for post in posts[:2]] == [
+        ("101", None),
+        ("102", None),
+    ]
+    assert follower.since_id == "103"
+    assert [item.state for item in statuses].count("stopped") == 1  # only when cancelled
+
+
+def test_mastodon_stream_skips_an_unreadable_status_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    instance = FakeInstance(timeline=[], streaming=False)
+    instance.after_poll = {
+        1: [
+            status(201, content=["not", "html"]),
+            status(202, "a\ud800 #DevConf") | {"id": "x\ud800"},
+        ],
+        2: [status(203, "Still here #DevConf")],
+    }
+    caplog.set_level("WARNING", logger="scoreboard.sources.mastodon_stream")
+    posts, _, follower = asyncio.run(
+        follow(instance, lambda posts, _: len(posts) == 1, access_token="tok-s3cr3t")
+    )
+    assert [post.external_id for post in posts] == ["203"]
+    assert follower.since_id == "203"  # never the id that is not valid Unicode
+    [warning] = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert "skipped status '201'" in warning.getMessage()
+    assert "tok-s3cr3t" not in caplog.text
+
+
+def test_mastodon_stream_survives_a_parser_error_nobody_foresaw(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def choke_on_301(item: Mapping[str, Any]) -> Post:
+        if item["id"] == "301":
+            raise OverflowError("date value out of range")
+        return post_from_status(item)
+
+    monkeypatch.setattr(mastodon_stream, "post_from_status", choke_on_301)
+    instance = FakeInstance(timeline=[])
+    instance.stream_frames = [update_frame(status(301)), update_frame(status(302))]
+    caplog.set_level("WARNING", logger="scoreboard.sources.mastodon_stream")
+    posts, statuses, _ = asyncio.run(follow(instance, lambda posts, _: len(posts) == 1))
+    assert [post.external_id for post in posts] == ["302"]
+    assert "OverflowError" in caplog.text
+    assert [item.state for item in statuses].count("stopped") == 1

@@ -159,3 +159,42 @@ def test_signed_but_strange_json_only_ever_raises_source_errors(name: str) -> No
         assert all(isinstance(post.text, str) and post.text for post in outcome.posts)
     assert set(refused) <= {400, 422}
     assert refused, "the mutations should produce some refusals"
+
+
+def string_leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path to every string in a JSON value."""
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in string_leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for i, item in enumerate(value) for leaf in string_leaves(item, (*path, i))]
+    return [path] if isinstance(value, str) else []
+
+
+def with_lone_surrogate(value: Any, path: tuple[Any, ...]) -> Any:
+    """A copy of `value` whose string at `path` ends in an unpaired `\\ud800`."""
+    if not path:
+        return value + "\ud800"
+    head, *rest = path
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[head] = with_lone_surrogate(value[head], tuple(rest))
+    return copy
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_a_lone_surrogate_in_any_string_gives_a_storable_post_or_a_422(name: str) -> None:
+    source = WEBHOOK_SOURCES[name]
+    refused: dict[tuple[Any, ...], int] = {}
+    for path in string_leaves(TEMPLATES[name]):
+        body = json.dumps(with_lone_surrogate(TEMPLATES[name], path)).encode()
+        inbound = Inbound(method="POST", headers=SIGNERS[name](body), body=body)
+        try:
+            outcome = source.handle(inbound, SECRETS[name], NOW)
+        except SourceError as exc:
+            refused[path] = exc.status
+            continue
+        for post in outcome.posts:
+            fields = [post.external_id, post.text, post.author or "", post.lang or "", *post.tags]
+            for text in fields:
+                text.encode("utf-8")  # what SQLite needs; raises on a lone surrogate
+    assert set(refused.values()) <= {422}, refused
+    assert refused or name == "telegram", "the id should be refused"  # Telegram's are numbers

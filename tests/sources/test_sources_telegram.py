@@ -160,3 +160,16 @@ def test_telegram_group_message_without_hashtag_counts_only_when_hashtags_are_op
     [post] = SOURCE.handle(delivery(update(message=text_message("No tag"))), SECRET, NOW).posts
     assert matches(post, ["devconf"])
     assert not matches(post, ["devconf"], chat_requires_hashtag=True)
+
+
+def test_telegram_utf16_slice_counts_a_lone_surrogate_as_one_unit() -> None:
+    assert utf16_slice("\ud800#a", 1, 2) == "#a"
+    assert utf16_slice("#a\ud800b", 0, 4) == "#ab"
+
+
+def test_telegram_text_with_a_lone_surrogate_keeps_its_hashtag() -> None:
+    text = "#DevConf \ud800 x"
+    message = text_message(text) | {"entities": [{"type": "hashtag", "offset": 0, "length": 8}]}
+    [post] = SOURCE.handle(delivery(update(message=message)), SECRET, NOW).posts
+    assert post.text == "#DevConf \ufffd x"
+    assert post.tags == ("devconf",)

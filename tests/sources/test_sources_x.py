@@ -152,3 +152,13 @@ def test_x_tweet_without_the_boards_hashtag_is_not_matched() -> None:
     plain = tweet(text="Just lunch", entities={"hashtags": []})
     [post] = SOURCE.handle(delivery(events(plain)), CONSUMER_SECRET, NOW).posts
     assert not matches(post, ["devconf"])
+
+
+@pytest.mark.parametrize(
+    "created_at", ["Fri Dec 31 23:59:59 -1400 9999", "Mon Jan 01 00:00:00 +1400 0001"]
+)
+def test_x_tweet_time_utc_cannot_hold_leaves_the_posted_time_empty(created_at: str) -> None:
+    [post] = SOURCE.handle(
+        delivery(events(tweet(created_at=created_at))), CONSUMER_SECRET, NOW
+    ).posts
+    assert post.posted_at is None
