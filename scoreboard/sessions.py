@@ -59,12 +59,14 @@ def verify(
     """The session's CSRF token when the cookie is genuine and current, else None."""
     expires, _, rest = (value or "").partition(".")
     nonce, _, signature = rest.partition(".")
-    if not expires.isdigit() or not nonce or not signature:
+    # A cookie is whatever the browser was given: '²' passes isdigit() but not int(),
+    # and compare_digest refuses str with non-ASCII characters (both were 500s).
+    if not (expires.isascii() and expires.isdigit()) or not nonce or not signature:
         return None
     if int(expires) < (now if now is not None else time.time()):
         return None
     expected = _signature(board, server_key, purpose, int(expires), nonce)
-    return nonce if hmac.compare_digest(signature, expected) else None
+    return nonce if hmac.compare_digest(signature.encode(), expected.encode()) else None
 
 
 def organiser_csrf(board: Board, server_key: str, cookies: Mapping[str, str]) -> str | None:

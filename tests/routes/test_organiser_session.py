@@ -138,3 +138,31 @@ def test_the_report_opened_by_the_organiser_session_offers_no_logout_of_its_own(
     report = client.get(f"/b/{board.slug}/report")
     assert report.status_code == 200
     assert 'id="logout"' not in report.text
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        '"\\262.a.b"',  # a quoted octal escape: the cookie parser makes it '²'
+        "\u00b2.a.b".encode().decode("latin-1"),
+        "99999999999.nonce." + "\u00e9".encode().decode("latin-1"),
+        "9" * 30 + ".a.b",
+        ".a.b",
+        "1.2",
+        "garbage",
+    ],
+)
+def test_a_forged_session_cookie_is_a_refusal_never_a_500(
+    client: TestClient, board: NewBoard, forged: str
+) -> None:
+    """'²' passes isdigit() but not int(), and compare_digest refuses non-ASCII text:
+    each was a 500 on every organiser page, without logging in."""
+    slug = board.slug
+    raw = f"sb_org_{slug}={forged}; sb_report={forged}".encode("latin-1")
+    headers = {b"Cookie": raw}
+    assert client.get(f"/api/boards/{slug}/settings", headers=headers).status_code == 401
+    assert client.get(f"/api/boards/{slug}/export.csv", headers=headers).status_code == 401
+    for page in (f"/b/{slug}/admin", f"/b/{slug}/report"):  # their login forms
+        answer = client.get(page, headers=headers)
+        assert answer.status_code == 401
+        assert "<form" in answer.text
