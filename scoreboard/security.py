@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import orjson
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -49,7 +50,12 @@ class Guard:
                 message["headers"] = _with_security_headers(message.get("headers", ()), frameable)
             await send(message)
 
-        await self.app(scope, limited_receive, send_with_headers)
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except ClientDisconnect:
+            # A phone on weak Wi-Fi left mid-upload: nobody is there to answer, nothing was
+            # stored (the body never arrived whole), and it is no error of ours to log.
+            return
 
 
 def _csp(frameable: bool) -> str:
