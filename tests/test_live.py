@@ -266,6 +266,29 @@ def test_organiser_socket_needs_the_token_in_its_first_message(
     assert closed.value.rcvd.code == 4403
 
 
+def test_a_binary_frame_closes_the_socket_cleanly_with_1003(
+    live_server: LiveServer, live_board: NewBoard
+) -> None:
+    """Both sockets speak JSON text: a binary frame gets a proper close, no traceback."""
+    with subscribe(live_server, live_board.slug) as ws:
+        receive(ws)
+        ws.send(b"\x00\x01 not text")
+        with pytest.raises(ConnectionClosed) as closed:  # no reaction, so no tick first
+            ws.recv(timeout=5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1003
+    organiser = f"{live_server.ws_url}/ws/boards/{live_board.slug}/organiser"
+    with connect(organiser, open_timeout=5) as ws:
+        ws.send(b"\x00 not the auth message")
+        with pytest.raises(ConnectionClosed) as refused:
+            ws.recv(timeout=5)
+    assert refused.value.rcvd is not None
+    assert refused.value.rcvd.code == 4401
+    time.sleep(0.3)  # a traceback would be logged as the server reads the frame
+    assert "Traceback" not in live_server.output
+    assert httpx.get(f"{live_server.url}/healthz").json()["subscribers"] == 0
+
+
 def test_organiser_socket_announces_held_messages_that_screens_never_see(
     live_server: LiveServer,
 ) -> None:

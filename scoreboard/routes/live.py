@@ -17,6 +17,24 @@ from scoreboard.services import Services
 
 router = APIRouter()
 AUTH_SECONDS = 10.0
+UNSUPPORTED = 1003
+"""Close code for a binary frame: these sockets speak JSON in text frames."""
+
+
+class NotText(Exception):
+    """A binary frame where a JSON text message was expected."""
+
+
+async def receive_text(websocket: WebSocket) -> str:
+    """The next text frame; NotText for a binary one (starlette's own receive_text raises
+    a bare KeyError there, logged as a server error)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    if text is None:
+        raise NotText
+    return str(text)
 
 
 @router.websocket("/ws/boards/{slug}")
@@ -58,9 +76,11 @@ async def organiser_socket(websocket: WebSocket, slug: str) -> None:
     services, board = opened
     assert board.id is not None
     try:
-        first = orjson.loads(await asyncio.wait_for(websocket.receive_text(), AUTH_SECONDS))
-    except (TimeoutError, orjson.JSONDecodeError, WebSocketDisconnect):
+        first = orjson.loads(await asyncio.wait_for(receive_text(websocket), AUTH_SECONDS))
+    except (TimeoutError, orjson.JSONDecodeError, NotText):
         await websocket.close(code=4401, reason="send {type: auth, token} first")
+        return
+    except WebSocketDisconnect:
         return
     if not _organiser_allowed(first, websocket, board, services):
         await websocket.close(code=4403, reason="this token may not manage this board")
@@ -91,7 +111,11 @@ async def _send(websocket: WebSocket, subscriber: Subscriber) -> None:
 
 async def _receive(websocket: WebSocket, subscriber: Subscriber) -> None:
     while True:
-        raw = await websocket.receive_text()
+        try:
+            raw = await receive_text(websocket)
+        except NotText:
+            await websocket.close(code=UNSUPPORTED, reason="send JSON in text frames")
+            return
         with contextlib.suppress(orjson.JSONDecodeError):
             message = orjson.loads(raw)
             if isinstance(message, dict) and message.get("type") == "resync":
