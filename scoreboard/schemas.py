@@ -19,6 +19,8 @@ Status = Literal["visible", "held", "hidden"]
 
 _TAG = re.compile(r"^\w{1,50}$")
 _NOT_EMOJI = re.compile(r"[\sA-Za-z0-9<>&\"'`\\/=]")
+MAX_ID = 2**63 - 1
+"""The largest row id SQLite stores: a bigger one in a URL or body is a 422, not a 500."""
 REACTION_LIMITS = {"text": 5000, "emoji": 32, "author": 200, "client_id": 64}
 """Longest value of each field of a reaction, in characters, whichever route sends it."""
 _CLIENT_ID = re.compile(rf"^[A-Za-z0-9_\-:.]{{1,{REACTION_LIMITS['client_id']}}}$")
@@ -144,7 +146,7 @@ class BoardSettings(BoardPublic):
 class BanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reaction_id: int = Field(description="A reaction of the sender to ban.")
+    reaction_id: int = Field(ge=1, le=MAX_ID, description="A reaction of the sender to ban.")
     kind: Literal["device", "author"] = "device"
 
 

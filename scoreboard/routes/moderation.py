@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -22,7 +22,7 @@ from scoreboard.moderation import (
     status_stats,
 )
 from scoreboard.routes.api import ERRORS, reaction_out
-from scoreboard.schemas import BanIn, BanOut, ReactionOut, Status
+from scoreboard.schemas import MAX_ID, BanIn, BanOut, ReactionOut, Status
 
 router = APIRouter(prefix="/api", tags=["moderation"])
 
@@ -65,7 +65,7 @@ def reactions(
     board: OrganiserDep,
     services: ServicesDep,
     status: Status | None = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ReactionPage:
     """Every reaction with its status, newest first; page with `before=next_before`."""
@@ -95,7 +95,10 @@ def stats(board: OrganiserDep, services: ServicesDep) -> dict[str, Any]:
     responses=ERRORS,
 )
 def decide(
-    board: OrganiserDep, reaction_id: int, decision: Decision, services: ServicesDep
+    board: OrganiserDep,
+    reaction_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    decision: Decision,
+    services: ServicesDep,
 ) -> ModeratedOut:
     """Approve (`visible`), hold, hide or pin a reaction; screens follow in the next tick."""
     if decision.status is None and decision.pinned is None:
@@ -155,7 +158,9 @@ def bans(board: OrganiserDep, services: ServicesDep) -> list[dict[str, Any]]:
 @router.delete(
     "/boards/{slug}/bans/{ban_id}", summary="Lift a ban", status_code=204, responses=ERRORS
 )
-def unban(board: OrganiserDep, ban_id: int, services: ServicesDep) -> Response:
+def unban(
+    board: OrganiserDep, ban_id: Annotated[int, Path(ge=1, le=MAX_ID)], services: ServicesDep
+) -> Response:
     """Lift a ban; reactions hidden by it stay hidden until restored one by one."""
     assert board.id is not None
     with Session(services.engine) as session:

@@ -96,6 +96,25 @@ def test_moderating_an_unknown_or_foreign_reaction_is_404(
     assert _tally(client, other)["tally"]["total"] == 1  # type: ignore[index]
 
 
+def test_ids_beyond_what_sqlite_stores_are_422_not_500(client: TestClient, board: NewBoard) -> None:
+    """SQLite ids are signed 64-bit: a bigger one used to fail inside the driver."""
+    url, huge = f"/api/boards/{board.slug}", 2**63
+    answers = [
+        client.patch(f"{url}/reactions/{huge}", json={"status": "hidden"}, headers=board.auth),
+        client.get(f"{url}/reactions", params={"before": 2**64}, headers=board.auth),
+        client.post(f"{url}/bans", json={"reaction_id": huge}, headers=board.auth),
+        client.delete(f"{url}/bans/{10**20}", headers=board.auth),
+    ]
+    assert [answer.status_code for answer in answers] == [422] * 4
+    assert all(answer.json()["detail"] for answer in answers)
+    largest = client.patch(f"{url}/reactions/{huge - 1}", json={"hidden": 1}, headers=board.auth)
+    assert largest.status_code == 422  # the id is fine; the body is not
+    last = client.patch(
+        f"{url}/reactions/{huge - 1}", json={"status": "hidden"}, headers=board.auth
+    )
+    assert last.status_code == 404
+
+
 def test_a_bad_decision_is_422(client: TestClient, board: NewBoard) -> None:
     reaction = _post(client, board, text="hello")
     url = f"/api/boards/{board.slug}/reactions/{reaction['id']}"
