@@ -59,6 +59,16 @@ def reaction_fields(reaction: ReactionFacts) -> dict[str, Any]:
     return fields
 
 
+def sender_fields(reaction: ReactionFacts) -> dict[str, Any]:
+    """What the sender of a reaction hears back: its fields, but a hidden one reads as
+    visible. A banned sender is not told (they would only come back under another name
+    or cookie), nor is one retrying a reaction a moderator has hidden since."""
+    fields = reaction_fields(reaction)
+    if fields["status"] == "hidden":
+        fields["status"] = "visible"
+    return fields
+
+
 def reaction_out(reaction: ReactionFacts) -> ReactionOut:
     return ReactionOut(**reaction_fields(reaction))
 
@@ -140,7 +150,7 @@ async def react(
     """Send a reaction. 201 once it is stored on disk; 200 with the original on a retry."""
     stored = await store(target.services, target.board, body, request, source="api")
     return Response(
-        orjson.dumps(reaction_fields(stored.reaction)),
+        orjson.dumps(sender_fields(stored.reaction)),
         status_code=201 if stored.created else 200,
         media_type="application/json",
     )
@@ -192,7 +202,17 @@ async def store(
         device=services.device_for(request.cookies.get(DEVICE_COOKIE), address),
         bans=services.bans.get(board.id, set()),
     )
-    return await services.writer.submit(draft)
+    stored = await services.writer.submit(draft)
+    if not stored.created and stored.reaction.device != draft.device:
+        # Only the sender may hear a retry answered: anyone else holding the same id
+        # would read a stored reaction, held or hidden ones included.
+        raise IngestError(
+            f"client_id {body.client_id!r} was already used by another sender; "
+            "make a new random id for each reaction",
+            status=409,
+            reason="client_id",
+        )
+    return stored
 
 
 @router.get("/boards/{slug}/tally", summary="Read the live tally", responses=ERRORS)

@@ -24,7 +24,7 @@ from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.ingest import IngestError
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
-from scoreboard.routes.api import reaction_fields, refusal, store
+from scoreboard.routes.api import refusal, sender_fields, store
 from scoreboard.routes.direct import direct_route, form_fields
 from scoreboard.schemas import REACTION_LIMITS, ReactionIn
 from scoreboard.services import Services
@@ -157,7 +157,7 @@ async def phone_post(
         )
     if wants_json:
         return Response(
-            orjson.dumps(reaction_fields(stored.reaction)),
+            orjson.dumps(sender_fields(stored.reaction)),
             status_code=201 if stored.created else 200,
             media_type="application/json",
         )

@@ -202,13 +202,44 @@ def test_a_banned_author_is_stored_hidden_without_being_told(
         f"/api/boards/{board.slug}/reactions", json={"text": "more spam", "author": "SPAMMER"}
     )
     assert later.status_code == 201
-    assert later.json()["status"] == "hidden"
+    assert later.json()["status"] == "visible"  # what the sender hears: nothing changed
+    listed = client.get(f"/api/boards/{board.slug}/reactions", headers=board.auth).json()
+    stored = {item["id"]: item["status"] for item in listed["items"]}
+    assert stored[later.json()["id"]] == "hidden"
     assert _tally(client, board)["tally"]["total"] == 0  # type: ignore[index]
     ban_id = client.get(f"/api/boards/{board.slug}/bans", headers=board.auth).json()[0]["id"]
     lifted = client.delete(f"/api/boards/{board.slug}/bans/{ban_id}", headers=board.auth)
     assert lifted.status_code == 204
     again = _post(client, board, text="sorry, a real question", author="Spammer")
     assert again["status"] == "visible"
+
+
+def test_a_retry_is_answered_only_to_its_own_sender(client: TestClient, board: NewBoard) -> None:
+    """A client_id is the sender's: another phone that sends the same one must not read
+    the stored reaction back (its text, or that a moderator holds or hid it)."""
+    url = f"/api/boards/{board.slug}/reactions"
+    client.get(f"/b/{board.slug}")  # this phone's cookie
+    first = client.post(url, json={"text": "wait for review http://x.example", "client_id": "a1"})
+    assert first.status_code == 201
+    assert first.json()["status"] == "held"
+    retry = client.post(url, json={"text": "wait for review http://x.example", "client_id": "a1"})
+    assert retry.status_code == 200  # the same phone: its reaction, as stored
+    assert retry.json()["id"] == first.json()["id"]
+    client.cookies.clear()
+    client.get(f"/b/{board.slug}")  # another phone on the same network
+    other = client.post(url, json={"emoji": "👏", "client_id": "a1"})
+    assert other.status_code == 409
+    assert "wait for review" not in other.text
+    assert "client_id" in other.json()["detail"]
+    form = {"text": "see http://x.example", "client_id": "f1"}
+    script = {"Accept": "application/json"}
+    assert client.post(f"/b/{board.slug}", data=form, headers=script).status_code == 201
+    client.cookies.clear()
+    client.get(f"/b/{board.slug}")  # a third phone, on the phone page's form
+    again = client.post(f"/b/{board.slug}", data={**form, "text": "hi"}, headers=script)
+    assert again.status_code == 409
+    assert "x.example" not in again.text
+    assert _tally(client, board)["tally"]["total"] == 0  # type: ignore[index]
 
 
 def test_banning_needs_the_organiser_token(client: TestClient, board: NewBoard) -> None:
