@@ -41,6 +41,9 @@ the queue: batches doubled in size and the server's CPU per reaction fell by a t
 (bench/load.py). A lone reaction, the usual case in a quiet room, never waits.
 """
 T = TypeVar("T")
+_ONE_ROW = (sqlite3.IntegrityError, UnicodeEncodeError, OverflowError)
+"""What one row can cause, rather than the disk: a constraint, or a value SQLite cannot
+bind (half a surrogate pair, an integer past 64 bits). Nothing of the batch was written."""
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ReactionRow))
 """The reaction table's columns, in order: ReactionRow mirrors the table (a test checks)."""
@@ -271,16 +274,19 @@ class _Table:
     def store(self, batch: Sequence[_Pending]) -> list[Stored | Exception]:
         try:
             return [*self._store_batch(batch)]
-        except sqlite3.IntegrityError:
-            # Rare (a board deleted meanwhile): store the others one by one.
+        except _ONE_ROW:
+            # Rare (a board deleted meanwhile, a value SQLite cannot take): one reaction
+            # must not cost the others their commit, so store them one by one.
             return [self._store_one(pending) for pending in batch]
 
     def _store_one(self, pending: _Pending) -> Stored | Exception:
         try:
             return self._store_batch([pending])[0]
-        except sqlite3.IntegrityError as error:
+        except _ONE_ROW as error:
             log.error(
-                "the database refused a reaction for board %d: %s", pending.draft.board_id, error
+                "the database refused a reaction for board %d: %s",
+                pending.draft.board_id,
+                error if isinstance(error, sqlite3.IntegrityError) else type(error).__name__,
             )
             return NotStored(UNAVAILABLE)
 

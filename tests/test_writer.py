@@ -338,6 +338,31 @@ def test_a_draft_for_a_missing_board_fails_alone(
     assert [row[1] for row in rows(db_path)] == ["fine", "also fine"]
 
 
+def test_a_draft_sqlite_cannot_bind_fails_alone(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    """Every route cleans text before it becomes a draft; should one ever slip through,
+    it must not cost the reactions that share its batch their commit."""
+
+    async def body(writer: Writer) -> tuple[Stored | BaseException, ...]:
+        return await asyncio.gather(
+            writer.submit(Draft(board_id, "api", text="fine")),
+            writer.submit(Draft(board_id, "api", text="half a pair \ud800")),
+            writer.submit(Draft(board_id, "api", external_id="x" * 3, author="\udfff")),
+            writer.submit(Draft(board_id, "api", text="also fine")),
+            return_exceptions=True,
+        )
+
+    results = run(with_writer(engine, Hook(), body))
+    assert [type(result).__name__ for result in results] == [
+        "Stored",
+        "NotStored",
+        "NotStored",
+        "Stored",
+    ]
+    assert [row[1] for row in rows(db_path)] == ["fine", "also fine"]
+
+
 def test_queued_drafts_are_committed_when_the_writer_is_cancelled(
     engine: Engine, board_id: int, db_path: Path
 ) -> None:
