@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from scoreboard.i18n import STRINGS, pick_language
+from scoreboard.i18n import STRINGS, pick_language, script_strings
 
 
 def test_english_and_dutch_have_the_same_keys_and_no_empty_strings() -> None:
@@ -46,3 +49,50 @@ def test_no_accept_language_header_means_english() -> None:
 def test_board_ui_language_overrides_the_visitor(fixed: str) -> None:
     other = "en" if fixed == "nl" else "nl"
     assert pick_language(fixed, other) == fixed
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# Organiser words that are the same in Dutch: a brand, a borrowed word, a technical name.
+SAME_IN_DUTCH = {
+    "admin_hashtags",
+    "admin_filter",
+    "admin_js_flag_link",
+    "admin_js_network_webhook",
+}
+
+
+def test_each_string_has_the_same_placeholders_in_both_languages() -> None:
+    for key, english in STRINGS["en"].items():
+        found = set(re.findall(r"\{(\w+)\}", english))
+        assert found == set(re.findall(r"\{(\w+)\}", STRINGS["nl"][key])), key
+
+
+def test_the_organiser_page_is_translated_into_dutch() -> None:
+    organiser = [key for key in STRINGS["en"] if key.startswith("admin_")]
+    untranslated = {key for key in organiser if STRINGS["nl"][key] == STRINGS["en"][key]}
+    assert untranslated == SAME_IN_DUTCH
+
+
+def test_the_organiser_template_names_only_existing_strings() -> None:
+    """Jinja renders a missing key as nothing at all: a typo would leave a blank label."""
+    template = (ROOT / "web" / "templates" / "admin.html").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\.(\w+)", template))
+    assert used
+    assert used <= set(STRINGS["en"])
+
+
+def test_the_organiser_scripts_ask_only_for_strings_they_are_sent() -> None:
+    sent = script_strings("en", "admin_js_")
+    for name in ("admin.js", "admin_networks.js"):
+        script = (ROOT / "web" / "static" / "js" / name).read_text(encoding="utf-8")
+        asked = set(re.findall(r"\bsay\(\"(\w+)\"", script))
+        assert asked, name
+        assert asked <= set(sent), (name, asked - set(sent))
+
+
+def test_script_strings_are_the_prefixed_keys_without_their_prefix() -> None:
+    dutch = script_strings("nl", "admin_js_")
+    assert dutch["saved"] == STRINGS["nl"]["admin_js_saved"] == "Opgeslagen."
+    assert len(dutch) == sum(key.startswith("admin_js_") for key in STRINGS["nl"])
+    assert "admin_title" not in dutch
+    assert "title" not in dutch

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from scoreboard import sessions
 from scoreboard.auth import may_organise
 from scoreboard.deps import BoardDep, ServicesDep, set_session_cookie
+from scoreboard.i18n import script_strings
 from scoreboard.models import Board
 from scoreboard.routes.pages import page_context, templates_of
 from scoreboard.services import Services
@@ -33,7 +34,12 @@ def _render(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    context = page_context(request, services, board, csrf=csrf, login_error=error)
+    """The page, its scripts' words and `error` (a STRINGS key) in one language: the same
+    choice as the other pages (page_context), so the login and the panel never disagree."""
+    context = page_context(request, services, board, csrf=csrf)
+    t = context["t"]
+    context["login_error"] = t[error] if error else None
+    context["admin_strings"] = script_strings(context["lang"], "admin_js_")
     return templates_of(request).TemplateResponse(
         request, "admin.html", context, status_code=status, headers=PRIVATE
     )
@@ -63,11 +69,10 @@ def log_in(
 ) -> Response:
     """Trade the token for an HttpOnly, SameSite=Strict session cookie; 303 to the page."""
     if not _same_origin(request):
-        return _render(
-            request, board, services, csrf=None, error="log in from this site", status=403
-        )
+        error = "admin_login_elsewhere"
+        return _render(request, board, services, csrf=None, error=error, status=403)
     if not token.strip() or not may_organise(token.strip(), board, services.admin_hash):
-        error = "That token does not open this board."
+        error = "admin_login_refused"
         return _render(request, board, services, csrf=None, error=error, status=403)
     value, _ = sessions.issue(board, services.device_secret)
     response = RedirectResponse(f"/b/{board.slug}/admin", status_code=303, headers=PRIVATE)

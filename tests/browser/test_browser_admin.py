@@ -1,5 +1,6 @@
 """The organiser page in Chromium: log in, moderate what the projector shows, and a list whose
-rows hold still under the pointer, exports that keep the filter, readable details, paging."""
+rows hold still under the pointer, exports that keep the filter, readable details, paging; and
+all of it in Dutch for a Dutch browser."""
 
 from __future__ import annotations
 
@@ -303,3 +304,85 @@ def test_organiser_connects_a_webhook_from_the_networks_panel(
         views = httpx.get(f"{server.url}/api/boards/{board.slug}/sources", headers=board.auth)
         by_source = {view["source"]: view for view in views.json()["sources"]}
         assert by_source["webhook"]["enabled"] is True
+
+
+# --- The page in Dutch, for a Dutch browser: the template's words and the scripts' ---
+
+DUTCH_LAPTOP: dict[str, Any] = {**WIDE_LAPTOP, "locale": "nl-NL"}  # sends Accept-Language: nl-NL
+# Words the page used to show in English whatever the browser asked for.
+ENGLISH_WORDS = [
+    *("Projector", "Phone page", "QR code", "Report", "Replay", "Join code", "Export", "Log out"),
+    *("Board", "Title", "Moderation", "show unless held", "Phone language", "from the phone"),
+    *("Emoji on phones", "Languages of the audience", "Open for reactions", "Blocked words"),
+    *("Hold messages", "Save", "Saved", "Segment", "Start segment", "Now"),
+    *("Reactions", "All", "Comments", "Held", "Visible", "Hidden", "Load older", "new — show"),
+    *("visible", "held", "hidden", "mood", "positive", "neutral", "negative", "pinned", "Phone"),
+    *("Approve", "Restore", "Hide", "Pin", "Unpin", "Ban device", "Ban name"),
+    *("Networks", "Secrets are write-only", "Recipes", "Signing secret", "Webhook secret"),
+    *("Only messages", "Paste into", "Follower", "stopped", "not set", "Instance"),
+]
+
+
+def test_a_dutch_browser_gets_the_whole_organiser_page_in_dutch(
+    browser: Browser, server: LiveServer, record_property: RecordProperty
+) -> None:
+    board = new_board(server, title="Vragenuur", moderation="pre")
+    post_reaction(server, board, text="Kijk op example.com/slides", author="Ada")
+    with loopback_context(browser, **DUTCH_LAPTOP) as laptop:
+        page = laptop.new_page()
+        page.goto(f"{server.url}/b/{board.slug}/admin")
+        page.locator("#token").fill("not-the-token")
+        page.locator("#login").get_by_role("button", name="Inloggen").click()
+        expect(page.locator("#login-error")).to_have_text("Met dit token open je dit bord niet.")
+        log_in(page, board.token, "Vragenuur")
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+        # The template's words.
+        expect(page.get_by_role("heading", name="Bord", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+        expect(page.locator(".exports")).to_have_attribute("title", re.compile("^alles, met"))
+        filters = page.locator(".filters")
+        for name in ("Alle", "Opmerkingen", "Vastgehouden", "Zichtbaar", "Verborgen"):
+            expect(filters.get_by_role("button", name=name, exact=True)).to_be_visible()
+
+        # The script's words: a held row's buttons and details, the counts, a confirm dialog.
+        row = page.locator("#reactions > li", has_text="Kijk op example.com/slides")
+        for name in ("Goedkeuren", "Verbergen", "Vastzetten", "Apparaat blokkeren"):
+            expect(row.get_by_role("button", name=name, exact=True)).to_be_visible()
+        expect(row.get_by_role("button", name="Naam blokkeren")).to_be_visible()
+        expect(row.locator(".item__meta")).to_contain_text("vastgehouden (link)")
+        expect(page.locator("#counts")).to_contain_text("1 vastgehouden")
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        with page.expect_event("dialog") as asked:
+            row.get_by_role("button", name="Apparaat blokkeren").click()
+        assert asked.value.message.startswith("Apparaat blokkeren? Hun zichtbare berichten")
+        row.get_by_role("button", name="Verbergen").click()
+        expect(row.get_by_role("button", name="Terugzetten")).to_be_visible()
+
+        row.get_by_role("button", name="Vastzetten").hover()
+        post_reaction(server, board, text="Nog een vraag over de demo")
+        show = page.locator("#new-reactions")
+        expect(show).to_have_text("1 nieuw — tonen", timeout=MODERATED_MS)
+        show.click()
+        expect(page.locator("#reactions > li")).to_have_count(2)
+
+        page.locator("#settings").get_by_role("button", name="Opslaan").click()
+        expect(page.locator("#saved")).to_have_text("Opgeslagen.")
+
+        # The networks panel (admin_networks.js) uses the same words.
+        slack = page.locator('#networks li[data-source="slack"]')
+        expect(slack.locator('[name="secret"]')).to_have_attribute("placeholder", "niet ingesteld")
+        feed = page.locator('#networks li[data-source="bluesky"] .network__status')
+        expect(feed).to_contain_text("Volger: gestopt")
+        webhook = page.locator('#networks li[data-source="webhook"]')
+        webhook.locator('[name="enabled"]').check()
+        webhook.locator('[name="secret"]').fill("whsec_" + "A" * 32)
+        webhook.get_by_role("button", name="Opslaan").click()
+        saved = page.locator('#networks li[data-source="webhook"]')
+        expect(saved.locator(".network__message")).to_have_text("Opgeslagen.")
+        expect(saved.locator(".network__status")).to_contain_text("Plak in Webhook")
+
+        shown = page.locator("#admin").inner_text()
+        left = [w for w in ENGLISH_WORDS if re.search(rf"\b{re.escape(w)}\b", shown)]
+        assert left == [], left
+        screenshot(page, "admin-nl", record_property)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
+from scoreboard.i18n import STRINGS, script_strings
 from tests.conftest import ADMIN_TOKEN, NewBoard, make_board
 
 
@@ -70,6 +73,34 @@ def test_a_wrong_token_shows_the_form_again_with_a_message(
     assert response.status_code == 403
     assert "does not open this board" in response.text
     assert "set-cookie" not in response.headers
+
+
+DUTCH_BROWSER = {"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.8"}
+
+
+def test_a_wrong_token_is_refused_in_dutch_for_a_dutch_browser(
+    client: TestClient, board: NewBoard
+) -> None:
+    response = client.post(
+        f"/b/{board.slug}/admin/session", data={"token": "nope"}, headers=DUTCH_BROWSER
+    )
+    assert response.status_code == 403
+    assert STRINGS["nl"]["admin_login_refused"] in response.text
+    assert "does not open this board" not in response.text
+    assert '<html lang="nl">' in response.text
+
+
+def test_the_page_hands_its_scripts_their_words_in_the_pages_language(
+    client: TestClient, board: NewBoard
+) -> None:
+    log_in(client, board)
+    page = client.get(f"/b/{board.slug}/admin", headers=DUTCH_BROWSER)
+    found = re.search(r"data-strings='([^']*)'", page.text)
+    assert found is not None
+    strings = json.loads(html.unescape(found.group(1)))
+    assert strings == script_strings("nl", "admin_js_")
+    assert strings["new"] == "{n} nieuw — tonen"
+    assert ">Reacties <small" in page.text
 
 
 def test_a_login_posted_from_another_site_is_refused(client: TestClient, board: NewBoard) -> None:

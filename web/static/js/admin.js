@@ -1,6 +1,7 @@
 // The organiser page. The login is a plain form that leaves an HttpOnly session cookie;
 // this script sends the session's CSRF token with every API call and never sees the token.
-// Audience text is put on the page with textContent only.
+// Audience text is put on the page with textContent only; so are the page's own words, which
+// the server sends in the page's language as JSON in data-strings (admin_networks.js uses them too).
 "use strict";
 
 const root = document.getElementById("admin");
@@ -8,6 +9,17 @@ const slug = root.dataset.slug;
 const csrf = root.dataset.csrf;
 const api = `/api/boards/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
+const strings = JSON.parse(root.dataset.strings || "{}");
+const decimals = new Intl.NumberFormat(document.documentElement.lang || undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+// The page's sentence for `key`, its {placeholders} filled from `values`.
+function say(key, values = {}) {
+  const text = strings[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+// The word for a value the server sends (a status, flag, state…), or the value itself when unknown.
+const word = (kind, value) => strings[`${kind}_${value}`] ?? value;
 
 async function call(path, options = {}) {
   const headers = { "X-CSRF-Token": csrf, ...(options.headers || {}) };
@@ -60,7 +72,7 @@ async function loadBoard() {
   form.elements.blocklist.value = board.blocklist.join("\n");
   form.elements.hold_links.checked = board.hold_links;
   form.elements.hold_mentions.checked = board.hold_mentions;
-  $("current-segment").textContent = board.segment ? `Now: ${board.segment}` : "";
+  $("current-segment").textContent = board.segment ? say("now", { segment: board.segment }) : "";
   $("title").textContent = board.title;
 }
 
@@ -84,7 +96,7 @@ $("settings").addEventListener("submit", async (event) => {
         hold_mentions: form.elements.hold_mentions.checked,
       }),
     });
-    $("saved").textContent = "Saved.";
+    $("saved").textContent = say("saved");
     await loadBoard();
   } catch (error) {
     $("saved").textContent = error.message;
@@ -104,8 +116,7 @@ $("segment").addEventListener("submit", async (event) => {
 // place. A button acts on the id of the row it is in, never on a position. ---
 
 const PAGE = 100;
-const SOURCE_NAMES = { form: "Phone", api: "API", mastodon_feed: "Mastodon", x: "X" };
-const LANGUAGES = { en: "English", nl: "Nederlands" };
+const SOURCE_NAMES = { api: "API", mastodon_feed: "Mastodon", x: "X" }; // names; "form" is a word
 const list = $("reactions");
 const moderation = $("moderation");
 const filterButtons = document.querySelectorAll("[data-filter]");
@@ -156,14 +167,17 @@ async function refresh({ force = false } = {}) {
 }
 
 function showCounts(counts, stats) {
-  const mood = (status) => (stats[status] ? ` (mood ${stats[status].mood.toFixed(2)})` : "");
-  $("counts").textContent = `${counts.visible} visible${mood("visible")} · ${counts.held} held${mood("held")} · ${counts.hidden} hidden${mood("hidden")}`;
+  const part = (status) => {
+    const mood = stats[status] ? ` ${say("mood", { score: decimals.format(stats[status].mood) })}` : "";
+    return `${counts[status]} ${word("status", status)}${mood}`;
+  };
+  $("counts").textContent = ["visible", "held", "hidden"].map(part).join(" · ");
 }
 
 function showQueue(count, more = false) {
   const button = $("new-reactions");
   button.hidden = count === 0;
-  button.textContent = `${count}${more ? "+" : ""} new — show`;
+  button.textContent = say("new", { n: `${count}${more ? "+" : ""}` });
 }
 
 // Puts `rows` on the page with as few moves as possible: unchanged rows stay the same nodes.
@@ -218,34 +232,36 @@ function row(item) {
     button.dataset.action = action;
     actions.append(button);
   };
-  if (item.status !== "visible") add("show", item.status === "held" ? "Approve" : "Restore", true);
-  if (item.status !== "hidden") add("hide", "Hide");
-  add("pin", item.pinned ? "Unpin" : "Pin");
-  add("device", "Ban device");
-  if (item.author) add("author", "Ban name");
+  if (item.status !== "visible") add("show", say(item.status === "held" ? "approve" : "restore"), true);
+  if (item.status !== "hidden") add("hide", say("hide"));
+  add("pin", say(item.pinned ? "unpin" : "pin"));
+  add("device", say("ban_device"));
+  if (item.author) add("author", say("ban_name"));
   li.append(actions);
   return li;
 }
 
 function details(item) {
-  const source = SOURCE_NAMES[item.source] || item.source.charAt(0).toUpperCase() + item.source.slice(1);
-  const status = item.flag ? `${item.status} (${item.flag})` : item.status;
+  const source = strings[`source_${item.source}`] ?? SOURCE_NAMES[item.source]
+    ?? item.source.charAt(0).toUpperCase() + item.source.slice(1);
+  const status = word("status", item.status);
+  const label = word("label", item.label);
   return [
     item.author,
     source,
-    item.score ? `${item.label} ${item.score.toFixed(2)}` : item.label,
-    LANGUAGES[item.lang] || item.lang,
+    item.score ? `${label} ${decimals.format(item.score)}` : label,
+    word("lang", item.lang),
     item.segment,
     new Date(item.received_at).toLocaleTimeString(),
-    status,
-    item.pinned && "pinned",
+    item.flag ? `${status} (${word("flag", item.flag)})` : status,
+    item.pinned && say("pinned"),
   ].filter(Boolean).join(" · ");
 }
 
 async function act(id, button) {
   const action = button.dataset.action;
   if (action === "device" || action === "author") {
-    if (!confirm(`${button.textContent}? Their shown messages are hidden and later ones stored hidden.`)) return;
+    if (!confirm(say("ban_confirm", { action: button.textContent }))) return;
     await call(`${api}/bans`, { method: "POST", body: JSON.stringify({ reaction_id: id, kind: action }) });
   } else {
     const item = rows.find((candidate) => candidate.id === id);
@@ -323,7 +339,7 @@ for (const button of document.querySelectorAll("[data-export]")) {
       headers: { "X-CSRF-Token": csrf },
     });
     if (!response.ok) {
-      $("export-error").textContent = `Export failed: HTTP ${response.status}`;
+      $("export-error").textContent = say("export_failed", { status: response.status });
       return;
     }
     const link = document.createElement("a");

@@ -1,31 +1,25 @@
 // The organiser page's networks: one form per source, built once, then only the status lines
-// refresh. Loaded before admin.js, whose helpers (call, el, $, api) it uses when it runs.
+// refresh. Loaded before admin.js, whose helpers (call, el, $, api, say, word) it uses when it
+// runs; so the labels here are keys of the page's strings, looked up only then.
 "use strict";
 
 const CHAT_FIELDS = [
   ["secret", "password"],
-  ["require_hashtag", "checkbox", "Only messages with the board's hashtags"],
+  ["require_hashtag", "checkbox", "only_hashtags"],
 ];
 const NETWORK_FIELDS = {
-  bluesky: [["url", "text", "Jetstream URL"]],
+  bluesky: [["url", "text", "jetstream_url"]],
   mastodon_feed: [
-    ["instance", "url", "Instance, e.g. https://mastodon.social"],
-    ["token", "password", "Access token (optional; needed for streaming)"],
-    ["tag", "text", "Only this one of the board's hashtags (optional)"],
+    ["instance", "url", "mastodon_instance"],
+    ["token", "password", "mastodon_token"],
+    ["tag", "text", "mastodon_tag"],
   ],
   slack: CHAT_FIELDS,
   teams: CHAT_FIELDS,
   telegram: CHAT_FIELDS,
 };
-const SECRET_LABELS = {
-  webhook: "Signing secret (whsec_…)",
-  slack: "Signing Secret",
-  mastodon: "Webhook secret",
-  telegram: "secret_token given to setWebhook",
-  x: "API key secret (consumer secret)",
-  teams: "Security token (base64)",
-};
-const NETWORK_NAMES = { webhook: "Webhook (Zapier, n8n, …)", x: "X", mastodon: "Mastodon admin webhook", mastodon_feed: "Mastodon hashtag feed" };
+// Sources with a translated name (network_…); the others are brands: "slack" shows as "Slack".
+const NAMED_NETWORKS = new Set(["webhook", "mastodon", "mastodon_feed"]);
 let networksBuilt = false;
 
 async function loadNetworks() {
@@ -38,7 +32,8 @@ async function loadNetworks() {
 }
 
 function networkName(source) {
-  return NETWORK_NAMES[source] || source.charAt(0).toUpperCase() + source.slice(1);
+  if (NAMED_NETWORKS.has(source)) return say(`network_${source}`);
+  return source.charAt(0).toUpperCase() + source.slice(1);
 }
 
 function networkField(view, [name, type, label]) {
@@ -49,16 +44,17 @@ function networkField(view, [name, type, label]) {
   if (type === "checkbox") {
     input.checked = Boolean(view.settings[name]);
     const wrap = el("label", "check");
-    wrap.append(input, document.createTextNode(` ${label}`));
+    wrap.append(input, document.createTextNode(` ${say(label)}`));
     return wrap;
   }
   if (isSecret) {
     input.autocomplete = "new-password";
-    input.placeholder = view.secret ? `set: ${view.secret}` : "not set";
+    input.placeholder = view.secret ? say("secret_set", { secret: view.secret }) : say("secret_unset");
   } else {
     input.value = view.settings[name] || "";
   }
-  const wrap = el("label", "", label || SECRET_LABELS[view.source] || "Secret");
+  const text = label ? say(label) : (strings[`secret_${view.source}`] ?? say("secret"));
+  const wrap = el("label", "", text);
   wrap.append(input);
   return wrap;
 }
@@ -76,7 +72,7 @@ function networkRow(view) {
   form.append(toggle);
   const fields = NETWORK_FIELDS[view.source] || [["secret", "password"]];
   for (const field of fields) form.append(networkField(view, field));
-  const save = el("button", "", "Save");
+  const save = el("button", "", say("save"));
   save.type = "submit";
   form.append(save);
   const status = el("div", "item__meta network__status");
@@ -98,7 +94,7 @@ async function saveNetwork(event, source, form, message) {
     const view = await call(`${api}/sources/${encodeURIComponent(source)}`, { method: "PUT", body: JSON.stringify(body) });
     const row = networkRow(view);
     form.closest("li").replaceWith(row);
-    row.querySelector(".network__message").textContent = "Saved.";
+    row.querySelector(".network__message").textContent = say("saved");
     showNetworkStatus(view);
   } catch (error) {
     message.textContent = error.message;
@@ -110,12 +106,12 @@ function showNetworkStatus(view) {
   if (!row) return;
   const line = row.querySelector(".network__status");
   if (view.kind === "webhook") {
-    line.textContent = `Paste into ${networkName(view.source)}: ${view.hook_url}`;
+    line.textContent = say("paste_into", { name: networkName(view.source), url: view.hook_url });
     return;
   }
   const status = view.status || {};
-  const parts = [status.state || "stopped"];
-  if (status.last_event_at) parts.push(`last event ${new Date(status.last_event_at).toLocaleTimeString()}`);
-  if (status.error && status.error !== "disabled") parts.push(status.error);
-  line.textContent = `Follower: ${parts.join(" · ")}`;
+  const parts = [word("state", status.state || "stopped")];
+  if (status.last_event_at) parts.push(say("last_event", { time: new Date(status.last_event_at).toLocaleTimeString() }));
+  if (status.error && status.error !== "disabled") parts.push(status.error); // the server's diagnosis, in English
+  line.textContent = say("follower", { status: parts.join(" · ") });
 }
