@@ -103,6 +103,23 @@ def test_the_page_hands_its_scripts_their_words_in_the_pages_language(
     assert ">Reacties <small" in page.text
 
 
+def test_the_organiser_page_follows_the_organisers_browser_not_the_phones_setting(
+    client: TestClient, board: NewBoard
+) -> None:
+    """`ui_language` fixes what the audience reads; the organiser reads their own language."""
+    fixed = client.patch(
+        f"/api/boards/{board.slug}", json={"ui_language": "nl"}, headers=board.auth
+    )
+    assert fixed.status_code == 200
+    english = client.get(f"/b/{board.slug}/admin", headers={"Accept-Language": "en-GB"})
+    assert '<html lang="en">' in english.text
+    assert STRINGS["en"]["log_in"] in english.text
+    dutch = client.get(f"/b/{board.slug}/admin", headers=DUTCH_BROWSER)
+    assert '<html lang="nl">' in dutch.text
+    phone = client.get(f"/b/{board.slug}", headers={"Accept-Language": "en-GB"})
+    assert '<html lang="nl">' in phone.text  # the phones still follow the board
+
+
 def test_a_login_posted_from_another_site_is_refused(client: TestClient, board: NewBoard) -> None:
     response = client.post(
         f"/b/{board.slug}/admin/session",
