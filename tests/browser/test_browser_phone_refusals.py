@@ -78,6 +78,8 @@ def test_an_empty_comment_is_told_and_a_long_one_counts_down(
         expect(page.locator("#status")).to_have_text(EN["error_empty"])
         expect(page.locator("#text")).to_be_focused()
         assert sent == []
+        page.locator("#text").press_sequentially("G")
+        expect(page.locator("#status")).to_have_text("")  # the refusal was for the empty box
 
         left = page.locator("#left")
         page.locator("#text").fill("Great talk")

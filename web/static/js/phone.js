@@ -86,8 +86,8 @@ if (form && left) {
   countLeft();
   form.elements.text.addEventListener("input", () => {
     countLeft();
-    // A new comment is under way: the last one's "Received" no longer applies to it.
-    if (status.classList.contains("notice--ok")) say("", "");
+    // A new comment is under way: the last one's "Received" or refusal no longer applies.
+    if (!status.classList.contains("notice--busy")) say("", "");
   });
 }
 
