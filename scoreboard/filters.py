@@ -45,13 +45,20 @@ def fold(text: str) -> str:
 
 def _letters(run: str) -> str:
     """One run of the same letter in an entry ("ss" of "ass"): as many or more of it, in
-    any of its disguises. A run is one quantifier, never one per letter: `z+z+z+z+z+`
-    tries every split of a long row of z's (a 150-letter comment froze the server for
-    9 s), while `z{5,}` reads it once."""
+    any of its disguises, with one separator at most between them ("a.s.s").
+
+    A run is read as one repetition whose separator cannot be one of the letter's own
+    disguises, so every row of characters splits one way only: five `z+` in a row tried
+    every split of a long row of z's (a 150-letter comment froze the server for 9 s).
+    """
     ch, count = run[0], len(run)
     variants = _LEET.get(ch, ch)
     letter = f"[{re.escape(variants)}]" if len(variants) > 1 else re.escape(ch)
-    return f"{letter}+" if count == 1 else f"{letter}{{{count},}}"
+    if count == 1:
+        return f"{letter}+"
+    symbols = re.escape("".join(v for v in variants if not v.isalnum()))
+    separator = f"(?:_|[^\\w{symbols}])"
+    return f"{letter}(?:{separator}?{letter}){{{count - 1},}}"
 
 
 _EXACT = f"(?![{_WORD_CHAR}])"
@@ -118,18 +125,20 @@ def board_blocklist(entries: tuple[str, ...]) -> re.Pattern[str] | None:
     return compile_blocklist(entries)
 
 
-_NON_LETTERS = re.compile(r"[\W\d_]{4,}")
-"""A row of digits, masks and separators, which no disguise needs more than three of."""
+NON_LETTER_ROW = 8
+"""The longest row of digits, masks and separators read as it is ('8#||$h#+' is a
+disguise of 'bullshit' with a row of five); longer rows are cut to this."""
+_NON_LETTERS = re.compile(rf"[\W\d_]{{{NON_LETTER_ROW + 1},}}")
 
 
 def blocked(text: str, custom: Iterable[str] = ()) -> bool:
     """True when the shipped lists or the board's own list match, however disguised.
 
-    Rows of non-letters are cut to three first: adjacent letters' disguises share
-    characters (both vowels of 'neuk' may be masked with '*'), so a long row of them
-    costs `re` the square of its length ('n' and 5,000 stars: 1.3 s).
+    Long rows of non-letters are cut first: adjacent letters' disguises share characters
+    (both vowels of 'neuk' may be masked with '*'), so such a row costs `re` a power of
+    its length ('n' and 5,000 stars took 1.3 s).
     """
-    folded = _NON_LETTERS.sub(lambda row: row.group()[:3], fold(text))
+    folded = _NON_LETTERS.sub(lambda row: row.group()[:NON_LETTER_ROW], fold(text))
     patterns = (shipped_blocklist(), board_blocklist(tuple(custom)))
     return any(pattern is not None and pattern.search(folded) for pattern in patterns)
 
