@@ -195,6 +195,7 @@ def test_the_report_opened_by_the_organiser_session_offers_no_logout_of_its_own(
         "\u00b2.a.b".encode().decode("latin-1"),
         "99999999999.nonce." + "\u00e9".encode().decode("latin-1"),
         "9" * 30 + ".a.b",
+        "9" * 4400 + ".a.b",  # past int()'s 4,300 digits
         ".a.b",
         "1.2",
         "garbage",
