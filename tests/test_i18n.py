@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scoreboard.filters import hold_reason
 from scoreboard.i18n import STRINGS, pick_language, script_strings
 
 
@@ -96,3 +97,20 @@ def test_script_strings_are_the_prefixed_keys_without_their_prefix() -> None:
     assert len(dutch) == sum(key.startswith("admin_js_") for key in STRINGS["nl"])
     assert "admin_title" not in dutch
     assert "title" not in dutch
+
+
+def test_every_reason_a_message_is_held_has_words_on_the_organiser_page() -> None:
+    """The row details translate the server's flags; a missing one showed as the code."""
+    flags = {"pre", "banned"}  # ingest._decide's own, plus every reason hold_reason gives
+    for text, options in [
+        ("spam", {"custom": ["spam"]}),
+        ("see example.com", {}),
+        ("@bob hi", {"hold_mentions": True}),
+        ("!!!", {}),
+    ]:
+        reason = hold_reason(text, **options)  # type: ignore[arg-type]
+        assert reason is not None
+        flags.add(reason)
+    for lang in STRINGS:
+        words = script_strings(lang, "admin_js_")
+        assert {f"flag_{flag}" for flag in flags} <= set(words), lang

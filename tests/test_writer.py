@@ -349,6 +349,7 @@ def test_a_draft_sqlite_cannot_bind_fails_alone(
             writer.submit(Draft(board_id, "api", text="fine")),
             writer.submit(Draft(board_id, "api", text="half a pair \ud800")),
             writer.submit(Draft(board_id, "api", external_id="x" * 3, author="\udfff")),
+            writer.submit(Draft(2**64, "api", text="an id past 64 bits")),
             writer.submit(Draft(board_id, "api", text="also fine")),
             return_exceptions=True,
         )
@@ -356,6 +357,7 @@ def test_a_draft_sqlite_cannot_bind_fails_alone(
     results = run(with_writer(engine, Hook(), body))
     assert [type(result).__name__ for result in results] == [
         "Stored",
+        "NotStored",
         "NotStored",
         "NotStored",
         "Stored",

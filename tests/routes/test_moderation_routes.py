@@ -189,6 +189,31 @@ def test_banning_a_device_hides_its_reactions_now_and_later(
     assert [(b["kind"], b["value"]) for b in bans] == [("device", None)]
 
 
+def test_a_banned_phone_is_not_told_through_the_phone_pages_script(
+    client: TestClient, board: NewBoard
+) -> None:
+    client.get(f"/b/{board.slug}")  # this phone's cookie
+    script = {"Accept": "application/json"}
+    first = client.post(
+        f"/b/{board.slug}", data={"text": "troll", "client_id": "t1"}, headers=script
+    )
+    client.post(
+        f"/api/boards/{board.slug}/bans",
+        json={"reaction_id": first.json()["id"], "kind": "device"},
+        headers=board.auth,
+    )
+    later = client.post(
+        f"/b/{board.slug}", data={"text": "again", "client_id": "t2"}, headers=script
+    )
+    assert later.status_code == 201
+    assert later.json()["status"] == "visible"  # what the phone hears
+    retry = client.post(
+        f"/b/{board.slug}", data={"text": "troll", "client_id": "t1"}, headers=script
+    )
+    assert retry.json()["status"] == "visible"  # its first message, hidden by the ban
+    assert _tally(client, board)["tally"]["total"] == 0  # type: ignore[index]
+
+
 def test_a_banned_author_is_stored_hidden_without_being_told(
     client: TestClient, board: NewBoard
 ) -> None:
