@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pytest
 from fastapi.testclient import TestClient
 
-from scoreboard.report import (
-    CHART_WIDTH,
-    MAX_BARS,
-    _Slice,
-    bucket_minutes,
-    timeline_chart,
-    word_cloud,
-)
+from scoreboard.charts import MAX_BARS
+from scoreboard.report import word_cloud
 from tests.conftest import NewBoard
-from tests.test_exports import START, insert_reactions, seed_talk
+from tests.test_exports import insert_reactions, seed_talk
 
 
 def _report(client: TestClient, board: NewBoard) -> str:
@@ -85,57 +78,6 @@ def test_report_counts_devices_and_named_authors_as_people(
     page = _report(client, board)
     assert re.search(r"<dt>People</dt><dd>3</dd>", page)
     assert "4 reactions carry" in page
-
-
-@pytest.mark.parametrize(
-    ("span", "size"), [(1, 1), (90, 1), (91, 2), (400, 5), (60 * 8, 10), (60 * 24 * 30, 480)]
-)
-def test_bucket_size_keeps_the_chart_readable(span: float, size: int) -> None:
-    assert bucket_minutes(span) == size
-
-
-def _minutes(*offsets: int) -> dict[datetime, _Slice]:
-    slices: dict[datetime, _Slice] = {}
-    for offset in offsets:
-        slices.setdefault(START + timedelta(minutes=offset), _Slice()).add(0.5, "👏")
-    return slices
-
-
-def test_timeline_bands_follow_segments_and_stay_inside_the_plot() -> None:
-    segments = [
-        ("Before", START - timedelta(hours=1)),
-        ("Demo", START + timedelta(minutes=10)),
-        ("Never reached", START + timedelta(hours=5)),
-    ]
-    chart = timeline_chart(_minutes(0, 5, 10, 19), segments)
-    assert [band.label for band in chart.bands] == ["Before", "Demo"]
-    assert chart.bands[0].x == chart.plot_left
-    assert chart.bands[1].x + chart.bands[1].width <= CHART_WIDTH
-    assert chart.most == 1
-    assert len(chart.bars) == 4
-    assert chart.mood_points.count(",") == 4
-
-
-def test_timeline_labels_stay_inside_the_chart() -> None:
-    """The last time label ends at the plot's right edge instead of spilling past it, and
-    a band too narrow for its segment's name keeps the whole name as a tooltip."""
-    segments = [("Intro", START), ("Live coding the scheduler", START + timedelta(minutes=19))]
-    chart = timeline_chart(_minutes(0, 5, 10, 19), segments)
-    anchors = [(tick.anchor, tick.x) for tick in chart.ticks]
-    assert anchors[0] == ("start", chart.plot_left)
-    assert anchors[-1] == ("end", chart.plot_right)
-    assert {anchor for anchor, _ in anchors[1:-1]} == {"middle"}
-    narrow = chart.bands[1]
-    assert narrow.label != narrow.title
-    assert narrow.label.endswith("…")
-    assert narrow.title == "Live coding the scheduler"
-
-
-def test_timeline_of_one_minute_has_one_bar() -> None:
-    chart = timeline_chart(_minutes(0, 0, 0), [])
-    assert len(chart.bars) == 1
-    assert chart.bars[0].count == 3
-    assert chart.bars[0].mood_y < chart.zero_y  # positive mood is drawn above zero
 
 
 def test_word_cloud_sizes_words_and_sorts_them() -> None:
