@@ -193,8 +193,9 @@ def id_str(value: object) -> str | None:
 # --- time helpers ----------------------------------------------------------------------
 
 
-def as_utc(moment: datetime) -> datetime | None:
-    """`moment` as aware UTC (naive counts as UTC), or None when UTC cannot hold it.
+def utc_or_none(moment: datetime) -> datetime | None:
+    """`moment` as aware UTC (naive counts as UTC), or None when UTC cannot hold it (unlike
+    models.as_utc, which only labels SQLite's naive times).
 
     Year 9999 at -14:00 or year 1 at +14:00 parse, but fall outside `datetime`'s range
     once converted; like an unreadable time, such a post simply has no posted time.
@@ -215,7 +216,7 @@ def parse_iso(value: object) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return as_utc(moment)
+    return utc_or_none(moment)
 
 
 def from_unix(value: object) -> datetime | None:

@@ -13,7 +13,6 @@ from scoreboard.sources.base import (
     PayloadError,
     Post,
     SignatureError,
-    as_utc,
     id_str,
     opt_dict,
     opt_list,
@@ -21,6 +20,7 @@ from scoreboard.sources.base import (
     parse_json_object,
     unescape,
     unique_tags,
+    utc_or_none,
 )
 from scoreboard.sources.signing import b64, hmac_sha256, require_header, require_secret, same
 
@@ -55,7 +55,7 @@ def parse_twitter_time(value: object) -> datetime | None:
         moment = datetime.strptime(value, TWITTER_TIME)
     except ValueError:
         return None
-    return as_utc(moment)
+    return utc_or_none(moment)
 
 
 def _text_and_entities(tweet: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
