@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from scoreboard import sessions
 from scoreboard.auth import may_organise
 from scoreboard.deps import BoardDep, ServicesDep, set_session_cookie
-from scoreboard.i18n import STRINGS, pick_language, script_strings
+from scoreboard.i18n import script_strings
 from scoreboard.models import Board
 from scoreboard.routes.pages import page_context, templates_of
 from scoreboard.services import Services
@@ -37,11 +37,9 @@ def _render(
     """The page, its scripts' words and `error` (a STRINGS key) in one language: the
     organiser's browser's. A board's `ui_language` is for its audience (phones, projector);
     an organiser who fixes the phones to Dutch may not read Dutch."""
-    lang = pick_language("auto", request.headers.get("accept-language"))
-    t = STRINGS[lang]
-    context = page_context(request, services, board, csrf=csrf)
-    context.update(lang=lang, t=t, login_error=t[error] if error else None)
-    context["admin_strings"] = script_strings(lang, "admin_js_")
+    context = page_context(request, services, board, audience=False, csrf=csrf)
+    context["login_error"] = context["t"][error] if error else None
+    context["admin_strings"] = script_strings(context["lang"], "admin_js_")
     return templates_of(request).TemplateResponse(
         request, "admin.html", context, status_code=status, headers=PRIVATE
     )

@@ -40,9 +40,12 @@ def templates_of(request: Request) -> Jinja2Templates:
 
 
 def page_context(
-    request: Request, services: Services, board: Board, **extra: Any
+    request: Request, services: Services, board: Board, *, audience: bool = True, **extra: Any
 ) -> dict[str, Any]:
-    lang = pick_language(board.ui_language, request.headers.get("accept-language"))
+    """A board page's context. Its language is the board's `ui_language` on the audience's
+    pages; an organiser (`audience=False`) reads their own browser's."""
+    setting = board.ui_language if audience else "auto"
+    lang = pick_language(setting, request.headers.get("accept-language"))
     public = services.board_public(board)
     return {
         "request": request,
@@ -56,19 +59,16 @@ def page_context(
     }
 
 
-def _join_page(request: Request, error: str | None, status_code: int = 200) -> Response:
-    """The join-code form, with `error` (a sentence) above it when there is one."""
+def _join_page(
+    request: Request, error: str | None = None, status_code: int = 200, **values: str
+) -> Response:
+    """The join-code form, under the sentence `error` (a STRINGS key, filled with `values`)."""
     lang = pick_language("auto", request.headers.get("accept-language"))
     t = STRINGS[lang]
+    sentence = t[error].format(**values) if error else None
     return templates_of(request).TemplateResponse(
-        request, "join.html", {"t": t, "lang": lang, "error": error}, status_code=status_code
+        request, "join.html", {"t": t, "lang": lang, "error": sentence}, status_code=status_code
     )
-
-
-def _no_board(request: Request) -> Response:
-    """A person who followed a wrong or old link: say so and offer the join code."""
-    lang = pick_language("auto", request.headers.get("accept-language"))
-    return _join_page(request, STRINGS[lang]["no_board"], status_code=404)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -77,7 +77,7 @@ def home(request: Request, services: ServicesDep) -> Response:
     boards = list(services.boards)
     if len(boards) == 1:
         return RedirectResponse(f"/b/{boards[0].slug}", status_code=303)
-    return _join_page(request, None)
+    return _join_page(request)
 
 
 @router.get("/j", response_class=HTMLResponse)
@@ -91,8 +91,7 @@ def join(code: str, request: Request, services: ServicesDep) -> Response:
     """The short URL on the projector: redirect to the board's phone page."""
     board = services.boards.by_join_code(code)
     if board is None:
-        lang = pick_language("auto", request.headers.get("accept-language"))
-        return _join_page(request, STRINGS[lang]["no_code"].format(code=code[:24]), status_code=404)
+        return _join_page(request, "no_code", status_code=404, code=code[:24])
     return RedirectResponse(f"/b/{board.slug}", status_code=303)
 
 
@@ -101,7 +100,7 @@ def phone(request: Request, slug: str, services: ServicesDep, sent: int = 0) -> 
     """The audience's page: big emoji buttons and a comment box."""
     board = services.boards.by_slug(slug)
     if board is None:
-        return _no_board(request)
+        return _join_page(request, "no_board", status_code=404)  # a wrong or old link
     context = page_context(request, services, board, sent=bool(sent), error=None)
     response = templates_of(request).TemplateResponse(
         request, "phone.html", {**context, "client_id": uuid.uuid4().hex}
@@ -141,17 +140,14 @@ async def phone_post(
         )
         stored = await store(services, board, body, request, source="form")
     except (HTTPException, ValueError, NotStored) as error:
-        lang = pick_language(board.ui_language, request.headers.get("accept-language"))
-        status, detail, headers = _problem(error, STRINGS[lang], services.settings)
+        context = page_context(request, services, board, sent=False, typed=text, name=author)
+        status, detail, headers = _problem(error, context["t"], services.settings)
         if wants_json:
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-        context = page_context(
-            request, services, board, sent=False, error=detail, typed=text, name=author
-        )
         return templates_of(request).TemplateResponse(
             request,
             "phone.html",
-            {**context, "client_id": uuid.uuid4().hex},
+            {**context, "error": detail, "client_id": uuid.uuid4().hex},
             status_code=status,
             headers=headers,
         )
@@ -220,7 +216,7 @@ def screen(request: Request, slug: str, services: ServicesDep) -> Response:
     """The projector page, live over the websocket."""
     board = services.boards.by_slug(slug)
     if board is None:
-        return _no_board(request)
+        return _join_page(request, "no_board", status_code=404)  # a wrong or old link
     return templates_of(request).TemplateResponse(
         request, "screen.html", page_context(request, services, board)
     )
