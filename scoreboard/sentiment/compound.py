@@ -83,9 +83,13 @@ class Compound:
         self._special_starts = frozenset(key.split()[0] for key in self._special)
         self._pairs = {key: value for key, value in self._booster.items() if " " in key}
         self._pair_starts = frozenset(key.split()[0] for key in self._pairs)
+        self._window_starts = self._special_starts | self._pair_starts
 
     def __call__(self, text: str) -> float:
-        tokens = [self._token(raw) for raw in text.split()]
+        punctuation = self._rules.punctuation
+        tokens = [  # a part without edge punctuation is its own token: no call for it
+            raw if raw.strip(punctuation) == raw else self._token(raw) for raw in text.split()
+        ]
         lowered = [token.lower() for token in tokens]
         lexicon, booster, count, rules = self._lexicon, self._booster, len(lowered), self._rules
         words = [
@@ -97,7 +101,7 @@ class Compound:
         ]
         if not words:
             return 0.0
-        upper = sum(1 for token in tokens if token.isupper())
+        upper = sum(map(str.isupper, tokens))
         shouting = 0 < count - upper < count  # some words in capitals, not all
         but = lowered.index("but") if "but" in lowered else None
         valences = []
@@ -175,18 +179,20 @@ class Compound:
 
     def _negate(self, valence: float, lowered: list[str], i: int, back: int) -> float:
         """A negation `back` words before flips and damps; "never so" emphasises."""
-        rules = self._rules
         before = lowered[i - back]
-        between = lowered[i - back + 1 : i]
-        if back > 1 and before == "never" and not _NEVER_EMPHASIS.isdisjoint(between):
-            return valence * rules.never_so
-        if back > 1 and before == "without" and "doubt" in between:
-            return valence
+        if back > 1 and before in ("never", "without"):
+            between = lowered[i - back + 1 : i]
+            if before == "never" and not _NEVER_EMPHASIS.isdisjoint(between):
+                return valence * self._rules.never_so
+            if before == "without" and "doubt" in between:
+                return valence
         if before in self._negations or before.endswith("n't"):
-            return valence * rules.negation
+            return valence * self._rules.negation
         return valence
 
     def _special_cases(self, valence: float, lowered: list[str], i: int) -> float:
+        if self._window_starts.isdisjoint(lowered[max(0, i - 3) : i + 1]):
+            return valence  # every window starts within three words before: most words
         for window in _BEFORE:
             key = self._key(lowered, i, window, self._special_starts)
             if key is not None and key in self._special:
