@@ -178,9 +178,15 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
             header = exports.board_header(session, board, exports.utc_now(), where)
         target = Path(args.output)
         partial = target.with_name(f".{target.name}.partial")
-        with partial.open("wb") as out:
-            exports.write_export(out, args.format, engine, header, board.id, where)
-        partial.replace(target)
+        try:
+            with partial.open("wb") as out:
+                exports.write_export(out, args.format, engine, header, board.id, where)
+            partial.replace(target)
+        except OSError as error:  # a missing folder, a full disk, a directory in the way
+            print(f"scoreboard: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        finally:
+            partial.unlink(missing_ok=True)  # gone after the rename; else no half file stays
     finally:
         engine.dispose()
     return 0

@@ -129,3 +129,22 @@ def test_cli_export_does_not_create_a_missing_database(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no database" in result.stderr
     assert not missing.exists()
+
+
+def test_cli_export_that_cannot_write_says_why_and_leaves_no_partial_file(
+    board: NewBoard, db_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    missing_folder = export(board.slug, "-o", str(out / "nope" / "x.csv"), "--database-url", db_url)
+    assert missing_folder.returncode == 1
+    assert "cannot write" in missing_folder.stderr
+    assert "No such file or directory" in missing_folder.stderr
+    assert "Traceback" not in missing_folder.stderr
+    in_the_way = out / "x.csv"
+    in_the_way.mkdir()  # the export is written whole, then cannot take the name
+    result = export(board.slug, "-o", str(in_the_way), "--database-url", db_url)
+    assert result.returncode == 1
+    assert f"cannot write {in_the_way}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in out.iterdir()] == ["x.csv"]  # no ".x.csv.partial" beside it
