@@ -36,6 +36,10 @@ POST_COLLECTION = "app.bsky.feed.post"
 TAG_FEATURE = "app.bsky.richtext.facet#tag"
 REWIND_US = 3_000_000  # Jetstream suggests rewinding a few seconds; dedupe absorbs overlap.
 MAX_FRAME = 1024 * 1024
+CURSOR_AHEAD_US = 600_000_000
+"""How far past this machine's clock an event's time may be and still move the cursor:
+Jetstream stamps events with its own clock, and one time far ahead (a faulty or hostile
+relay) would otherwise make every reconnect skip the posts until then."""
 
 Submit = Callable[[Post], Awaitable[None]]
 
@@ -181,6 +185,7 @@ class JetstreamFollower(FollowerHealth):
                 log.exception("submitting a Bluesky post failed")
                 self.error = f"submit failed: {type(exc).__name__}"
         moment = event_time(event.get("time_us"))
-        if moment is not None:  # a time no datetime can hold is no place to resume from
+        # A time no datetime can hold, or one far ahead of ours, is no place to resume from.
+        if moment is not None and event["time_us"] <= time.time_ns() // 1000 + CURSOR_AHEAD_US:
             self.cursor = max(event["time_us"], self.cursor or 0)
             self.last_event_at = moment

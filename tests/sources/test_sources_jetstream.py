@@ -213,20 +213,24 @@ def test_jetstream_skips_unreadable_events_and_keeps_following(
 ) -> None:
     bad_did = post_event("f1", "#DevConf", time_us=T0, tags=["DevConf"]) | {"did": "did:\ud800"}
     far_future = post_event("f2", "#DevConf", time_us=10**400, tags=["DevConf"])
+    year_9000 = 221_845_392_000_000_000  # a datetime holds it, but no relay is that far ahead
+    ahead = post_event("f4", "From the future #DevConf", time_us=year_9000, tags=["DevConf"])
     good = post_event("f3", "Still here #DevConf", time_us=T0 + 2, tags=["DevConf"])
 
     async def handler(ws: ServerConnection) -> None:
-        for event in (bad_did, far_future, good):
+        for event in (bad_did, far_future, ahead, good):
             await ws.send(json.dumps(event))
         await ws.wait_closed()
 
     caplog.set_level("WARNING", logger="scoreboard.sources.jetstream")
-    posts, statuses, follower = asyncio.run(follow(handler, lambda posts: len(posts) == 2))
+    posts, statuses, follower = asyncio.run(follow(handler, lambda posts: len(posts) == 3))
     assert [post.external_id for post in posts] == [
         f"at://{DID}/app.bsky.feed.post/f2",  # no event time, but a readable post
+        f"at://{DID}/app.bsky.feed.post/f4",  # a post all the same
         f"at://{DID}/app.bsky.feed.post/f3",
     ]
-    assert follower.cursor == T0 + 2  # a time_us no datetime can hold is no cursor
+    assert follower.cursor == T0 + 2  # neither the unreadable time nor year 9000 moved it
+    assert follower.status.last_event_at == datetime.fromtimestamp((T0 + 2) / 1e6, UTC)
     assert [status.state for status in statuses].count("stopped") == 1
     [warning] = [r for r in caplog.records if r.levelname == "WARNING"]
     assert "not valid Unicode" in warning.getMessage()
