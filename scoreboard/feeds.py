@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from scoreboard.source_configs import (
     save_position,
 )
 from scoreboard.sources import JetstreamFollower, MastodonTagFollower, Post
-from scoreboard.sources.base import unique_tags
+from scoreboard.sources.base import backoff_delay, unique_tags
 from scoreboard.sources.jetstream import DEFAULT_URL as JETSTREAM_URL
 
 if TYPE_CHECKING:
@@ -222,11 +223,36 @@ class FeedManager:
         submit = self._submitter(key[0])
         followers = self._followers(spec, position, submit)
         tasks = [
-            asyncio.create_task(follower.run(), name=f"feed-{key[0]}-{spec.source}")
+            asyncio.create_task(
+                self._keep_running(follower, key), name=f"feed-{key[0]}-{spec.source}"
+            )
             for follower in followers
         ]
         self._feeds[key] = Feed(spec, followers, tasks, position)
         log.info("following %s for board %d: %s", spec.source, key[0], ", ".join(spec.tags))
+
+    async def _keep_running(self, follower: Follower, key: tuple[int, str]) -> None:
+        """Run `follower` until cancelled. A follower rides out network trouble itself;
+        one that ends on anything else (a bug, a library's surprise) is logged and started
+        again after a backoff, from its cursor, instead of staying stopped for the talk."""
+        failures = 0
+        while True:
+            started = time.monotonic()
+            try:
+                await follower.run()
+                error = "the follower ended"
+            except Exception as exc:
+                log.exception(
+                    "the %s follower of board %d failed; starting it again", key[1], key[0]
+                )
+                error = f"restarting after an internal error ({type(exc).__name__})"
+            if time.monotonic() - started > self.tuning.backoff_max:
+                failures = 0  # it had been running fine
+            follower.restarting(error)
+            await asyncio.sleep(
+                backoff_delay(failures, self.tuning.backoff_base, self.tuning.backoff_max)
+            )
+            failures += 1
 
     async def _stop_feed(self, key: tuple[int, str]) -> str | None:
         feed = self._feeds.pop(key)

@@ -390,6 +390,10 @@ class FollowerHealth:
     def status(self) -> ConnectorStatus:
         return ConnectorStatus(self.state, self.error, self.last_event_at, self.position)
 
+    def restarting(self, error: str) -> None:
+        """Told by whoever runs the follower that `run` ended on `error` and will start again."""
+        self._report("reconnecting", error)
+
     def _report(self, state: ConnectorState, error: str | None = None) -> None:
         self.state, self.error = state, error
         if self.on_status is not None:
