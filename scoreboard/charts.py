@@ -47,7 +47,7 @@ class Bar:
     count: int
     mood: float
     mood_y: float
-    title: str
+    minute: int  # where the bar starts, in minutes since the first reaction
 
     @property
     def middle(self) -> float:
@@ -165,7 +165,7 @@ def _bar(index: int, piece: Slice, step: float, most: int, size: int) -> Bar:
         count=piece.count,
         mood=piece.mood,
         mood_y=_mood_y(piece.mood),
-        title=f"+{index * size} min: {piece.count} reactions, mood {piece.mood:+.2f}",
+        minute=index * size,
     )
 
 

@@ -143,6 +143,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "admin_js_state_polling": "polling",
         "admin_js_state_reconnecting": "reconnecting",
         "admin_js_state_stopped": "stopped",
+        # The report (report.html and its partials); it shares `admin_*` words too.
+        "report_kicker": "Talk report",
+        "report_span": "From {start} to {end} UTC ({minutes} min)",
+        "report_generated": "generated {moment} UTC",
+        "report_print": "Print or save as PDF",
+        "report_timeline": "Mood and volume over time",
+        "report_no_timeline": "No visible reactions yet, so there is no timeline.",
+        "report_emoji": "Emoji",
+        "report_no_words": "No words yet.",
+        "report_positive_comments": "Most positive comments",
+        "report_negative_comments": "Most negative comments",
+        "report_none": "None.",
+        "report_by": "{author} via {source}",
+        "report_anonymous": "anonymous",
+        "report_emoji_totals": "Emoji totals",
+        "report_no_emoji": "No emoji yet.",
+        "report_headline": "Headline numbers",
+        "report_reactions": "Reactions",
+        "report_people": "People",
+        "report_busiest": "Busiest",
+        "report_per_minutes": "per {minutes} min",
+        "report_count_positive": "{count} positive",
+        "report_count_neutral": "{count} neutral",
+        "report_count_negative": "{count} negative",
+        "report_note": (
+            "Counts are of reactions shown to the room (held and hidden ones are counted "
+            "under Moderation only). Mood is the mean score from −1 to +1. “People” counts "
+            "distinct phones or browsers (by a keyed hash of their cookie or network "
+            "address, so people sharing a network may count once) and, for networks, "
+            "distinct author names"
+        ),
+        "report_note_anonymous": "; {count} reactions carry neither and are not counted as people",
+        "report_segments": "Segments",
+        "report_top_emoji": "Top emoji",
+        "report_no_reactions": "No reactions yet.",
+        "report_sources": "Sources",
+        "report_source": "Source",
+        "report_share": "Share",
+        "report_shown": "Shown",
+        "report_held": "Held (never approved)",
+        "report_hidden": "Hidden",
+        "report_moderation_note": (
+            "Held and hidden messages are counted here only; their text is in the exports."
+        ),
+        "report_chart": "Reactions per {minutes} minutes and their mean mood",
+        "report_bar": "+{minute} min: {count} reactions, mood {mood}",
+        "report_legend_bars": "reactions per {minutes} min (tallest: {most})",
+        "report_legend_mood": "mean mood (−1 to +1)",
+        "report_legend_segments": "segments",
+        "report_legend_time": "time since the first reaction",
+        "report_login_intro": (
+            "The report shows every number of this talk, so it is for the board's organiser."
+        ),
     },
     "nl": {
         "join_prompt": "Scan of ga naar",
@@ -284,6 +337,64 @@ STRINGS: dict[str, dict[str, str]] = {
         "admin_js_state_polling": "periodiek ophalen",
         "admin_js_state_reconnecting": "opnieuw verbinden…",
         "admin_js_state_stopped": "gestopt",
+        # The report.
+        "report_kicker": "Verslag van de talk",
+        "report_span": "Van {start} tot {end} UTC ({minutes} min)",
+        "report_generated": "gemaakt op {moment} UTC",
+        "report_print": "Afdrukken of bewaren als pdf",
+        "report_timeline": "Sfeer en aantal reacties door de tijd",
+        "report_no_timeline": "Nog geen zichtbare reacties, dus nog geen tijdlijn.",
+        "report_emoji": "Emoji",
+        "report_no_words": "Nog geen woorden.",
+        "report_positive_comments": "Meest positieve opmerkingen",
+        "report_negative_comments": "Meest negatieve opmerkingen",
+        "report_none": "Geen.",
+        "report_by": "{author} via {source}",
+        "report_anonymous": "anoniem",
+        "report_emoji_totals": "Emoji in totaal",
+        "report_no_emoji": "Nog geen emoji.",
+        "report_headline": "Kerncijfers",
+        "report_reactions": "Reacties",
+        "report_people": "Mensen",
+        "report_busiest": "Drukst",
+        "report_per_minutes": "per {minutes} min",
+        "report_count_positive": "{count} positief",
+        "report_count_neutral": "{count} neutraal",
+        "report_count_negative": "{count} negatief",
+        "report_note": (
+            "De aantallen gaan over reacties die de zaal te zien kreeg (vastgehouden en "
+            "verborgen reacties tellen alleen mee onder Moderatie). Sfeer is de gemiddelde "
+            "score van −1 tot +1. “Mensen” telt verschillende telefoons of browsers (via "
+            "een hash met geheime sleutel van hun cookie of netwerkadres, dus wie een "
+            "netwerk deelt, telt soms als één) en, voor sociale netwerken, verschillende "
+            "auteursnamen"
+        ),
+        "report_note_anonymous": (
+            "; {count} reacties hebben geen van beide en tellen niet als mensen"
+        ),
+        "report_segments": "Onderdelen",
+        "report_top_emoji": "Meest gebruikte emoji",
+        "report_no_reactions": "Nog geen reacties.",
+        "report_sources": "Bronnen",
+        "report_source": "Bron",
+        "report_share": "Aandeel",
+        "report_shown": "Getoond",
+        "report_held": "Vastgehouden (nooit goedgekeurd)",
+        "report_hidden": "Verborgen",
+        "report_moderation_note": (
+            "Vastgehouden en verborgen berichten worden alleen hier geteld; hun tekst staat "
+            "in de exports."
+        ),
+        "report_chart": "Reacties per {minutes} minuten en hun gemiddelde sfeer",
+        "report_bar": "+{minute} min: {count} reacties, sfeer {mood}",
+        "report_legend_bars": "reacties per {minutes} min (hoogste: {most})",
+        "report_legend_mood": "gemiddelde sfeer (−1 tot +1)",
+        "report_legend_segments": "onderdelen",
+        "report_legend_time": "tijd sinds de eerste reactie",
+        "report_login_intro": (
+            "Het verslag toont alle cijfers van deze talk en is dus voor de organisator van "
+            "het bord."
+        ),
     },
 }
 

@@ -114,3 +114,22 @@ def test_every_reason_a_message_is_held_has_words_on_the_organiser_page() -> Non
     for lang in STRINGS:
         words = script_strings(lang, "admin_js_")
         assert {f"flag_{flag}" for flag in flags} <= set(words), lang
+
+
+def test_the_report_templates_name_only_existing_strings() -> None:
+    templates = ROOT / "web" / "templates"
+    paths = [templates / "report.html", templates / "report_login.html"]
+    paths += sorted((templates / "partials").glob("report_*.html"))
+    assert len(paths) == 8
+    for name in paths:
+        template = name.read_text(encoding="utf-8")
+        used = set(re.findall(r"\bt\.(\w+)", template))
+        assert used, name
+        assert used <= set(STRINGS["en"]), (name, used - set(STRINGS["en"]))
+
+
+def test_the_report_is_translated_into_dutch() -> None:
+    report = [key for key in STRINGS["en"] if key.startswith("report_")]
+    assert len(report) > 30
+    same = {key for key in report if STRINGS["nl"][key] == STRINGS["en"][key]}
+    assert same == {"report_emoji", "report_by", "report_per_minutes"}

@@ -102,3 +102,40 @@ def test_a_comment_the_room_repeats_is_ranked_once_with_its_count(
     positive = page.split("Most positive comments", 1)[1].split("</section>", 1)[0]
     assert positive.count("comment__text") == 2
     assert '<span class="comment__times">×3</span>' in positive
+
+
+def test_the_report_speaks_the_organisers_language(client: TestClient, board: NewBoard) -> None:
+    """Dutch for a Dutch browser, every heading, label and chart tooltip; English otherwise,
+    whatever language the board shows the phones."""
+    seed_talk(client, board)
+    dutch = {**board.auth, "Accept-Language": "nl-NL,nl;q=0.9"}
+    page = client.get(f"/b/{board.slug}/report", headers=dutch).text
+    for words in (
+        '<html lang="nl"',
+        "Verslag van de talk",
+        "Kerncijfers",
+        "Sfeer en aantal reacties door de tijd",
+        "Meest positieve opmerkingen",
+        "Ana via api",
+        "anoniem via api",
+        "Vastgehouden (nooit goedgekeurd)",
+        "reacties, sfeer +",
+        "tijd sinds de eerste reactie",
+        "Afdrukken of bewaren als pdf",
+    ):
+        assert words in page, words
+    for english in ("Talk report", "Most positive", "Headline", "mean mood", "anonymous"):
+        assert english not in page, english
+    settings = client.patch(
+        f"/api/boards/{board.slug}", json={"ui_language": "nl"}, headers=board.auth
+    )
+    assert settings.status_code == 200, settings.text
+    english_browser = {**board.auth, "Accept-Language": "en-GB,en;q=0.9"}
+    page = client.get(f"/b/{board.slug}/report", headers=english_browser).text
+    assert "Talk report" in page
+    assert "reactions, mood +" in page
+    assert "Verslag" not in page
+    login = client.get(f"/b/{board.slug}/report", headers={"Accept-Language": "nl"})
+    assert login.status_code == 401
+    assert "Het verslag toont alle cijfers" in login.text
+    assert 'data-refused="Met dit token open je dit bord niet."' in login.text

@@ -50,7 +50,8 @@ def _reader(request: Request, board: Board, services: Services) -> str | None:
 @router.get("/b/{slug}/report", response_class=HTMLResponse)
 def report_page(request: Request, board: BoardDep, services: ServicesDep) -> Response:
     """The printable report; without a session, the small page that asks for the token."""
-    lang = pick_language(board.ui_language, request.headers.get("accept-language"))
+    # The organiser's own browser language, as on the organiser page (not the phones').
+    lang = pick_language("auto", request.headers.get("accept-language"))
     context: dict[str, Any] = {
         "board": services.board_public(board),
         "lang": lang,

@@ -76,3 +76,17 @@ def test_report_has_no_serious_axe_violations(
         settle(page)
         found = serious_violations(page)
         assert not found, "\n".join(f"{v['id']}: {v['help']} at {v['nodes']}" for v in found)
+
+
+def test_report_in_a_dutch_browser_is_dutch_down_to_a_refused_token(
+    browser: Browser, server: LiveServer, board: NewBoard
+) -> None:
+    with loopback_context(browser, **{**LAPTOP, "locale": "nl-NL"}) as laptop:
+        page = laptop.new_page()
+        page.goto(f"{server.url}/b/{board.slug}/report")
+        page.locator("#token").fill("not-the-token")
+        page.locator("#token").press("Enter")
+        expect(page.locator("#login-error")).to_have_text("Met dit token open je dit bord niet.")
+        page = open_report(laptop, server, board)
+        expect(page.locator(".report__kicker")).to_have_text("Verslag van de talk")
+        expect(page.locator("#print")).to_have_text("Afdrukken of bewaren als pdf")

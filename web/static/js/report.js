@@ -20,7 +20,8 @@ $("login")?.addEventListener("submit", async (event) => {
     return;
   }
   const body = await response.json().catch(() => ({}));
-  $("login-error").textContent = body.detail || `HTTP ${response.status}`;
+  const refused = response.status === 403 ? $("login").dataset.refused : "";
+  $("login-error").textContent = refused || body.detail || `HTTP ${response.status}`;
 });
 
 $("print")?.addEventListener("click", () => window.print());
