@@ -2,11 +2,11 @@
 
 `polarity_scores` builds per-token objects and lists, tries every phrase, emoji and
 idiom, and answers four proportions of which Scoreboard reads one. For a text in which
-no multiword phrase, laden idiom or emoji can occur (english.py checks that first, 94%
-of the dev sets and VADER's tweets) only the rules around lexicon words decide the
-compound, and `Compound` applies just those. The words, the rule constants and the
-rules are the installed analyzer's (nltk-vader-sentiment): the tests check that the
-answers are the same to the last digit, on the dev sets and on generated texts that
+no multiword phrase, laden idiom or emoji can occur (english.py checks that first: 99%
+of the dev sets' texts, 93% of VADER's tweets) only the rules around lexicon words
+decide the compound, and `Compound` applies just those. The words, the rule constants
+and the rules are the installed analyzer's (nltk-vader-sentiment): the tests check that
+the answers are the same to the last digit, on the dev sets and on generated texts that
 exercise every rule. English scoring takes half the time; a stored reaction 8% less CPU.
 """
 
