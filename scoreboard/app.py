@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from scoreboard import __version__
 from scoreboard.ingest import IngestError
+from scoreboard.reaction_table import NotStored
 from scoreboard.routes import (
     api,
     docs,
@@ -36,7 +37,6 @@ from scoreboard.routes.lane import DirectLane
 from scoreboard.security import Guard
 from scoreboard.services import Services
 from scoreboard.settings import Settings
-from scoreboard.writer import NotStored
 
 log = logging.getLogger(__name__)
 

@@ -24,11 +24,12 @@ from scoreboard.ingest import IngestError, draft_from_post
 from scoreboard.models import Board, Reaction, ReactionFacts, board_facts, reaction_public
 from scoreboard.moderation import Change, load_bans
 from scoreboard.ratelimit import RateLimiter
+from scoreboard.reaction_table import Stored
 from scoreboard.settings import Settings
 from scoreboard.sources.base import Post
 from scoreboard.tally import Tallies
 from scoreboard.urls import base_url
-from scoreboard.writer import Scored, Stored, Writer
+from scoreboard.writer import Scored, Writer
 
 log = logging.getLogger(__name__)
 

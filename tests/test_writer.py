@@ -19,7 +19,8 @@ from scoreboard import sentiment
 from scoreboard.codes import hash_token
 from scoreboard.db import create_schema, make_engine
 from scoreboard.models import Board, Reaction, ReactionRow, as_utc
-from scoreboard.writer import COLUMNS, Draft, NotStored, Scored, Stored, Writer
+from scoreboard.reaction_table import COLUMNS, NotStored, Stored
+from scoreboard.writer import Draft, Scored, Writer
 
 T = TypeVar("T")
 

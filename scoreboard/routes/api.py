@@ -22,6 +22,7 @@ from scoreboard.deps import (
 )
 from scoreboard.ingest import IngestError, draft_reaction
 from scoreboard.models import Board, ReactionFacts, iso, reaction_public
+from scoreboard.reaction_table import NotStored, Stored
 from scoreboard.routes.direct import direct_route, json_body
 from scoreboard.schemas import (
     BoardCreate,
@@ -35,7 +36,6 @@ from scoreboard.schemas import (
     shown_text,
 )
 from scoreboard.services import Services
-from scoreboard.writer import NotStored, Stored
 
 router = APIRouter(prefix="/api", tags=["api"])
 

@@ -24,12 +24,12 @@ from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.ingest import IngestError
 from scoreboard.models import Board
 from scoreboard.qr import qr_svg
+from scoreboard.reaction_table import NotStored
 from scoreboard.routes.api import refusal, sender_fields, store
 from scoreboard.routes.direct import direct_route, form_fields
 from scoreboard.schemas import REACTION_LIMITS, ReactionIn
 from scoreboard.services import Services
 from scoreboard.settings import Settings
-from scoreboard.writer import NotStored
 
 router = APIRouter(include_in_schema=False)
 
