@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field, ValidationError
 from scoreboard import sessions
 from scoreboard.auth import bearer_token, may_organise
 from scoreboard.deps import BoardDep, ServicesDep, set_session_cookie
-from scoreboard.i18n import STRINGS, pick_language
 from scoreboard.models import Board
 from scoreboard.report import build_report
-from scoreboard.routes.pages import templates_of
+from scoreboard.routes.pages import page_context, templates_of
 from scoreboard.services import Services
 
 router = APIRouter(include_in_schema=False)
@@ -50,13 +49,7 @@ def _reader(request: Request, board: Board, services: Services) -> str | None:
 @router.get("/b/{slug}/report", response_class=HTMLResponse)
 def report_page(request: Request, board: BoardDep, services: ServicesDep) -> Response:
     """The printable report; without a session, the small page that asks for the token."""
-    # The organiser's own browser language, as on the organiser page (not the phones').
-    lang = pick_language("auto", request.headers.get("accept-language"))
-    context: dict[str, Any] = {
-        "board": services.board_public(board),
-        "lang": lang,
-        "t": STRINGS[lang],
-    }
+    context = page_context(request, services, board, audience=False)  # organiser language
     reader = _reader(request, board, services)
     if reader is None:
         return templates_of(request).TemplateResponse(
