@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import NamedTuple, Protocol
 
 from .compound import Compound, Lexicons
 from .english_words import BORROWED, NEUTRAL, SLANG
@@ -25,11 +25,6 @@ class Analyzer(Lexicons, Protocol):
     def idioms(self) -> Mapping[str, float]: ...
 
     def polarity_scores(self, text: str) -> dict[str, float]: ...
-
-
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u02bc\u2018", "'"))
-"""The apostrophes VADER reads as a plain one (phones type the curly one): turned first,
-so that the phrase check below sees the words VADER will see."""
 
 
 @functools.cache
@@ -51,21 +46,33 @@ def analyzer() -> Analyzer:
     return SentimentIntensityAnalyzer(extra_lexicon=extra, emoji=_emoji())
 
 
-@functools.cache
-def _plain() -> tuple[Compound, re.Pattern[str], frozenset[str]]:
-    """The direct compound scorer for plain texts, a pattern that finds in a text the
-    longest word of each multiword phrase ("fed up") and laden idiom ("break a leg"),
-    and the characters an emoji of VADER's starts with.
+class _Plain(NamedTuple):
+    """What tells a plain text, and scores it without VADER's phrase and emoji passes."""
 
-    VADER tries every phrase at every position of every text, and almost no comment
+    compound: Compound
+    phrase_words: re.Pattern[str]
+    """Finds in a text the longest word of each multiword phrase ("fed up") and laden
+    idiom ("break a leg")."""
+    emoji_starts: frozenset[str]
+    """The characters an emoji of VADER's starts with."""
+    straighten: Callable[[str], str]
+    """VADER's own turn of curly apostrophes into plain ones (phones type the curly
+    one): done first, so that the phrase check sees the words VADER will see."""
+
+
+@functools.cache
+def _plain() -> _Plain:
+    """VADER tries every phrase at every position of every text, and almost no comment
     holds one: a phrase only matches where each of its words is a token, so a text that
-    holds none of these words anywhere, and no emoji, scores the same without them.
-    """
+    holds none of these words anywhere, and no emoji, scores the same without them."""
+    from vader.text import normalize_apostrophes
+
     full = analyzer()
     phrases = [*full.multiword, *full.idioms]
     words = {max(reversed(phrase.split()), key=len) for phrase in phrases}
     pattern = re.compile("|".join(sorted(map(re.escape, words))) or "(?!)")
-    return Compound(full), pattern, frozenset(key[0] for key in _emoji() if key)
+    starts = frozenset(key[0] for key in _emoji() if key)
+    return _Plain(Compound(full), pattern, starts, normalize_apostrophes)
 
 
 def to_raw(compound: float) -> float:
@@ -90,8 +97,8 @@ def raw_valence(text: str) -> float:
     if not text.strip():
         return 0.0
     vader = analyzer()
-    text = _PRETTY.sub(lambda m: _pretty(m, vader.lexicon), text.translate(_APOSTROPHES))
-    compound, phrase_words, emoji_starts = _plain()
+    compound, phrase_words, emoji_starts, straighten = _plain()
+    text = _PRETTY.sub(lambda m: _pretty(m, vader.lexicon), straighten(text))
     emoji_free = text.isascii() or emoji_starts.isdisjoint(text)
     if emoji_free and not phrase_words.search(text.lower()):
         return to_raw(compound(text))
