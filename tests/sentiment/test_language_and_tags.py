@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
 import pytest
 
 from scoreboard.sentiment import score
-from scoreboard.sentiment.language import detect
+from scoreboard.sentiment.language import detect, identifier
 from scoreboard.sentiment.tokens import split
 
 
@@ -37,6 +42,48 @@ def test_long_messages_with_a_clear_lead_of_hint_words_skip_the_identifier(
     words: list[str], expected: tuple[str, bool]
 ) -> None:
     assert detect(words, ("en", "nl")) == expected
+
+
+def test_one_identifier_serves_a_set_of_languages_in_any_order() -> None:
+    assert identifier(("nl", "en")) is identifier(("en", "nl"))
+    assert identifier(("xx",)) is None  # no language the model knows
+
+
+def _arrays(value: Any, depth: int = 0) -> Iterator[np.ndarray[Any, Any]]:
+    """Every NumPy array reachable from `value` through slots, tuples and lists."""
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, tuple | list) and depth < 3:
+        for item in value[:10]:  # the model's long lists hold numbers
+            yield from _arrays(item, depth + 1)
+    elif depth == 0:
+        for name in getattr(type(value), "__slots__", ()):
+            yield from _arrays(getattr(value, name, None), depth + 1)
+
+
+def test_the_identifier_keeps_the_weights_of_its_languages_only() -> None:
+    """The weights of py3langid's other languages (28 MB) are not kept alive."""
+    arrays = list(_arrays(identifier(("en", "nl"))))
+    assert arrays
+    assert max(array.shape[-1] for array in arrays) == 2
+
+
+def test_the_identifier_answers_as_py3langid_restricted_to_the_same_languages() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    reference.set_languages(["nl", "en"])
+    ours = identifier(("nl", "en"))
+    assert ours is not None
+    data = Path(__file__).parents[2] / "bench" / "data"
+    lines = [
+        line.split("\t")[-1]
+        for name in ("sentiment_dev_en.tsv", "sentiment_dev_nl.tsv")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(lines) > 500
+    assert [ours.classify(text) for text in lines] == [reference.classify(t) for t in lines]
 
 
 @pytest.mark.parametrize("text", ["wat een mooie presentatie", "great talk", "👏", ""])
