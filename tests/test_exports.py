@@ -7,6 +7,8 @@ import gc
 import io
 import json
 import re
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -202,6 +204,15 @@ def test_ndjson_is_a_board_line_then_one_reaction_per_line() -> None:
 
 
 # -- xlsx --
+
+
+def test_the_server_loads_openpyxl_only_for_an_excel_export() -> None:
+    """17 MB that a live talk never uses: starting the app must not import it."""
+    code = "import sys, scoreboard.app, scoreboard.cli; print('openpyxl' in sys.modules)"
+    root = Path(__file__).parents[1]
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
 
 
 def test_xlsx_has_three_sheets_and_never_a_formula() -> None:
