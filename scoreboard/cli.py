@@ -116,6 +116,9 @@ def _serve(settings: Settings, title: str) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        # Off unless asked for: a full hall is a line per tap, each with a phone's address,
+        # and they scroll the tokens printed at start off the organiser's terminal.
+        access_log=settings.access_log,
         ws_per_message_deflate=False,
         ws_max_size=4096,
         proxy_headers=True,

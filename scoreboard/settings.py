@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         30, ge=1, le=500, description="How many latest messages the live board keeps."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    access_log: bool = Field(
+        False,
+        description="Log every HTTP request with the client's address (uvicorn's access log).",
+    )
     telemetry: bool = Field(
         False,
         description="Report OpenTelemetry traces and metrics to the globally configured providers.",

@@ -72,6 +72,22 @@ def test_first_start_prints_projector_audience_and_organiser_urls(live_server: L
     assert "Organiser token" in output
 
 
+@pytest.mark.parametrize(("access_log", "logged"), [(None, False), ("true", True)])
+def test_requests_are_logged_one_by_one_only_with_the_access_log_on(
+    db_url: str, access_log: str | None, logged: bool
+) -> None:
+    switch = {} if access_log is None else {"SCOREBOARD_ACCESS_LOG": access_log}
+    server = LiveServer(db_url, None, SCOREBOARD_LOG_LEVEL="info", **switch).start()
+    try:
+        board = new_board(server, title="Logged talk")
+        sent = httpx.post(f"{server.url}/api/boards/{board.slug}/reactions", json={"text": "hi"})
+        assert sent.status_code == 201
+    finally:
+        server.stop()
+    assert "Application startup complete" in server.output  # info lines are printed
+    assert (f"POST /api/boards/{board.slug}/reactions" in server.output) is logged
+
+
 def test_snapshot_on_connect(live_server: LiveServer, live_board: NewBoard) -> None:
     post(live_server, live_board.slug, text="Great start!")
     with subscribe(live_server, live_board.slug) as ws:
