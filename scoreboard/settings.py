@@ -7,6 +7,10 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from scoreboard.schemas import Language
+
+_BOTH: tuple[Language, ...] = ("en", "nl")
+
 
 class Settings(BaseSettings):
     """Every setting is declared here once, with the help text that `scoreboard serve --help`
@@ -41,9 +45,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
-    default_languages: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["en", "nl"],
-        description="Languages of new boards (comma-separated in the environment).",
+    default_languages: Annotated[list[Language], NoDecode] = Field(
+        default_factory=lambda: list(_BOTH),
+        min_length=1,
+        max_length=2,
+        description="Languages of new boards, en and/or nl (comma-separated in the environment).",
     )
     recent_size: int = Field(
         30, ge=1, le=500, description="How many latest messages the live board keeps."

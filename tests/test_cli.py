@@ -73,6 +73,15 @@ def test_a_bad_setting_exits_2_with_a_message() -> None:
     assert "port" in result.stderr
 
 
+def test_default_languages_must_be_ones_the_scorer_knows() -> None:
+    """A board of German would score every message neutral without a word said."""
+    result = scoreboard("serve", "--default-languages", "de,en")
+    assert result.returncode == 2
+    assert "default_languages" in result.stderr
+    assert "'en' or 'nl'" in result.stderr
+    assert Settings(default_languages="NL, en").default_languages == ["nl", "en"]
+
+
 def test_reset_token_prints_a_token_that_works_as_the_organiser_token(
     settings: Settings,
 ) -> None:
