@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from scoreboard.codes import hash_token, new_join_code, new_token, normalise_join_code, slugify
 from scoreboard.models import Board, Segment, utcnow
-from scoreboard.schemas import DEFAULT_REACTIONS, BoardCreate, BoardUpdate
+from scoreboard.schemas import DEFAULT_REACTIONS, SUPPORTED_LANGUAGES, BoardCreate, BoardUpdate
 
 
 class BoardError(ValueError):
@@ -20,7 +20,7 @@ class BoardError(ValueError):
 
 
 def create_board(
-    session: Session, spec: BoardCreate, default_languages: Sequence[str] = ("en", "nl")
+    session: Session, spec: BoardCreate, default_languages: Sequence[str] = SUPPORTED_LANGUAGES
 ) -> tuple[Board, str]:
     """Store a new board; returns it with its organiser token (only ever shown here)."""
     if spec.slug and _slug_taken(session, spec.slug):

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scoreboard.text import clean_text
 
 DEFAULT_REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "👎"]
-SUPPORTED_LANGUAGES = ("en", "nl")
-
 Language = Literal["en", "nl"]
+SUPPORTED_LANGUAGES: tuple[Language, ...] = get_args(Language)
+"""The languages the scorer has words for; a board has one or both."""
 UiLanguage = Literal["auto", "en", "nl"]
 Moderation = Literal["auto", "pre"]
 Status = Literal["visible", "held", "hidden"]

@@ -7,9 +7,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from scoreboard.schemas import Language
-
-_BOTH: tuple[Language, ...] = ("en", "nl")
+from scoreboard.schemas import SUPPORTED_LANGUAGES, Language
 
 
 class Settings(BaseSettings):
@@ -46,7 +44,7 @@ class Settings(BaseSettings):
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
     default_languages: Annotated[list[Language], NoDecode] = Field(
-        default_factory=lambda: list(_BOTH),
+        default_factory=lambda: list(SUPPORTED_LANGUAGES),
         min_length=1,
         max_length=2,
         description="Languages of new boards, en and/or nl (comma-separated in the environment).",
