@@ -75,7 +75,6 @@ class Compound:
     def __init__(self, analyzer: Lexicons) -> None:
         self._rules = _Rules.load()
         self._lexicon = analyzer.lexicon
-        self._keys = frozenset(self._lexicon)
         self._booster = analyzer.booster
         self._negations = frozenset(analyzer.negations)
         self._special = analyzer.special_cases
@@ -121,13 +120,13 @@ class Compound:
     def _token(self, raw: str) -> str:
         """A whitespace-separated part without its edge punctuation, unless it is an entry
         itself (":)"); pure punctuation keeps the longest entry it starts with (":),")."""
-        if raw.lower() in self._keys:
+        if raw.lower() in self._lexicon:
             return raw
         stripped = raw.strip(self._rules.punctuation)
         if stripped:
             return stripped
         for end in range(len(raw) - 1, 0, -1):
-            if raw[:end].lower() in self._keys:
+            if raw[:end].lower() in self._lexicon:
                 return raw[:end]
         return raw
 
