@@ -50,29 +50,30 @@ class _Plain(NamedTuple):
     """What tells a plain text, and scores it without VADER's phrase and emoji passes."""
 
     compound: Compound
-    phrase_words: re.Pattern[str]
-    """Finds in a text the longest word of each multiword phrase ("fed up") and laden
-    idiom ("break a leg")."""
+    """VADER's rules for a text without emoji; None for one that may hold a phrase."""
     emoji_starts: frozenset[str]
     """The characters an emoji of VADER's starts with."""
     straighten: Callable[[str], str]
     """VADER's own turn of curly apostrophes into plain ones (phones type the curly
-    one): done first, so that the phrase check sees the words VADER will see."""
+    one): done first, so that the scorer sees the words VADER will see."""
+    ascii_kept: bool
+    """Whether `straighten` leaves every ASCII character as it is (asked of it once):
+    then an ASCII text, most comments, skips it."""
 
 
 @functools.cache
 def _plain() -> _Plain:
     """VADER tries every phrase at every position of every text, and almost no comment
-    holds one: a phrase only matches where each of its words is a token, so a text that
-    holds none of these words anywhere, and no emoji, scores the same without them."""
+    holds one: the direct scorer watches for the longest word of each (the rarest)."""
     from vader.text import normalize_apostrophes
 
     full = analyzer()
     phrases = [*full.multiword, *full.idioms]
     words = {max(reversed(phrase.split()), key=len) for phrase in phrases}
-    pattern = re.compile("|".join(sorted(map(re.escape, words))) or "(?!)")
     starts = frozenset(key[0] for key in _emoji() if key)
-    return _Plain(Compound(full), pattern, starts, normalize_apostrophes)
+    every_ascii = "".join(map(chr, range(128)))
+    ascii_kept = normalize_apostrophes(every_ascii) == every_ascii
+    return _Plain(Compound(full, words), starts, normalize_apostrophes, ascii_kept)
 
 
 def to_raw(compound: float) -> float:
@@ -94,12 +95,16 @@ def _pretty(match: re.Match[str], lexicon: Mapping[str, float]) -> str:
 
 def raw_valence(text: str) -> float:
     """Summed valence of an English text (emoji already removed), in VADER units."""
-    if not text.strip():
+    if not text or text.isspace():
         return 0.0
     vader = analyzer()
-    compound, phrase_words, emoji_starts, straighten = _plain()
-    text = _PRETTY.sub(lambda m: _pretty(m, vader.lexicon), straighten(text))
-    emoji_free = text.isascii() or emoji_starts.isdisjoint(text)
-    if emoji_free and not phrase_words.search(text.lower()):
-        return to_raw(compound(text))
-    return to_raw(vader.polarity_scores(text)["compound"])
+    compound, emoji_starts, straighten, ascii_kept = _plain()
+    ascii = text.isascii()
+    if not (ascii and ascii_kept):
+        text = straighten(text)
+    if "pretty" in text.lower():  # _PRETTY starts with it (no other letters match it, in any case)
+        text = _PRETTY.sub(lambda m: _pretty(m, vader.lexicon), text)
+    value = compound(text) if ascii or emoji_starts.isdisjoint(text) else None
+    if value is None:
+        value = vader.polarity_scores(text)["compound"]
+    return to_raw(value)

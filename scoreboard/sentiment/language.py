@@ -29,7 +29,14 @@ HINTS: dict[str, frozenset[str]] = {
     "en": frozenset(_HINTS_EN.split()),
     "nl": frozenset(_HINTS_NL.split()),
 }
-_SHARED = HINTS["en"] & HINTS["nl"]
+_HINT_OF: dict[str, str] = {
+    word: lang
+    for lang, words in HINTS.items()
+    for word in words
+    if sum(word in hints for hints in HINTS.values()) == 1
+}
+"""Each hint word that only one language has ("is", "was" tell nothing), and that
+language: one lookup a word."""
 
 
 def identifier(languages: Iterable[str]) -> Any | None:
@@ -70,19 +77,25 @@ def _identifier(languages: frozenset[str]) -> Any | None:
 def _vote(words: Sequence[str], languages: tuple[str, ...]) -> tuple[str | None, int]:
     """The language whose hint words occur most often and by how many more hints than
     the runner-up; (None, 0) on a tie or without hints."""
-    counts = {
-        lang: sum(w in HINTS[lang] and w not in _SHARED for w in words)
-        for lang in languages
-        if lang in HINTS
-    }
+    counts = {lang: 0 for lang in languages if lang in HINTS}
     if not counts:
         return None, 0
+    for word in words:
+        lang = _HINT_OF.get(word)
+        if lang in counts:
+            counts[lang] += 1
     ranked = [*sorted(counts.values(), reverse=True), 0]
     best = ranked[0]
     winners = [lang for lang, n in counts.items() if n == best]
     if not best or len(winners) > 1:
         return None, 0
     return winners[0], best - ranked[1]
+
+
+@functools.lru_cache(maxsize=64)
+def _distinct(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """A board's languages in lower case, each once (the same few for every message)."""
+    return tuple(dict.fromkeys(lang.lower() for lang in languages))
 
 
 def detect(words: Sequence[str], languages: Sequence[str]) -> tuple[str | None, bool]:
@@ -93,13 +106,13 @@ def detect(words: Sequence[str], languages: Sequence[str]) -> tuple[str | None, 
     caller may try the other languages' lexicons. Longer ones where one language's hint
     words lead by DECISIVE_MARGIN are that language; the others go to the identifier.
     """
-    langs = tuple(dict.fromkeys(lang.lower() for lang in languages))
+    langs = _distinct(tuple(languages))
     if not words or not langs:
         return None, True
     if len(langs) == 1:
         return langs[0], True
     voted, margin = _vote(words, langs)
-    short = len(words) < MIN_WORDS or sum(len(w) for w in words) < MIN_LETTERS
+    short = len(words) < MIN_WORDS or sum(map(len, words)) < MIN_LETTERS
     if short and voted:
         return voted, False
     if voted and margin >= DECISIVE_MARGIN:

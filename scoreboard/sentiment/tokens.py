@@ -20,7 +20,11 @@ _EMOTICON = re.compile(
     + "|".join(re.escape(e) for e in sorted(EMOTICONS, key=len, reverse=True))
     + r")(?![\w)(/|\\])"
 )
+_EMOTICON_MARKS = ":;=<D"
+"""Every emoticon holds one of these: a text with none of them skips the search (a test
+checks the list against EMOTICONS)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""All of them are unprintable: a printable text skips the replacement."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -48,15 +52,26 @@ class Parts:
 
 
 def split(text: str, ignore_tags: frozenset[str] = frozenset()) -> Parts:
-    """Take a raw message apart; hashtags, @mentions, URLs and the board's tags are dropped."""
-    text = _CONTROL.sub(" ", text[:MAX_CHARS])
+    """Take a raw message apart; hashtags, @mentions, URLs and the board's tags are dropped.
+
+    Each pass first asks whether the text can hold what it looks for, with `in` and
+    string methods that cost a tenth of a regex scan: most comments are plain words.
+    """
+    text = text[:MAX_CHARS]
+    if not text.isprintable():
+        text = _CONTROL.sub(" ", text)
     if "." in text or "//" in text:
         text = _URL.sub(" ", text)
-    text = _TAG.sub(" ", text)
+    if "#" in text or "@" in text:
+        text = _TAG.sub(" ", text)
     text, emoji = split_emoji(text)
-    emoticons = tuple(_EMOTICON.findall(text))
+    marked = any(mark in text for mark in _EMOTICON_MARKS)
+    emoticons = tuple(_EMOTICON.findall(text)) if marked else ()
     if ignore_tags:
         text = _drop_words(text, ignore_tags)
     bare = _EMOTICON.sub(" ", text) if emoticons else text  # the D of :D is no word
-    words = tuple(w.lower() for w in _WORD.findall(bare))
+    if bare.isascii():  # lower-casing keeps every letter a letter, one for one
+        words = tuple(_WORD.findall(bare.lower()))
+    else:
+        words = tuple(w.lower() for w in _WORD.findall(bare))
     return Parts(text=text, emoji=emoji, emoticons=emoticons, words=words)

@@ -24,6 +24,7 @@ def vader_raw(text: str) -> float:
         "not great",  # negation one word before
         "not a great talk",  # two before
         "isn't really that great",  # "n't", three before, a booster between
+        "it mayn't be good",  # any word ending in "n't" negates, listed or not
         "never so good",  # "never so": emphasis instead of negation
         "never this good",
         "never was so good",
@@ -120,5 +121,20 @@ def test_generated_texts_match_the_analyzer() -> None:
 def test_the_scorer_takes_the_analyzers_own_words() -> None:
     """An organiser's word list (english_words) reaches the direct scorer too."""
     scorer = Compound(english.analyzer())
-    assert scorer("what a banger") > 0.3  # SLANG: plain VADER does not know the word
+    banger = scorer("what a banger")
+    assert banger is not None
+    assert banger > 0.3  # SLANG: plain VADER does not know the word
     assert scorer("kill the process") == 0.0  # NEUTRAL: plain VADER reads violence
+
+
+def test_a_phrase_word_as_a_token_is_left_to_the_analyzer() -> None:
+    """Phrases match whole tokens: the word as a token means "ask VADER", the same
+    letters inside a longer token do not."""
+    scorer = Compound(english.analyzer(), phrase_words={"fed"})
+    assert scorer("I'm fed up") is None
+    assert scorer("so FED, up") is None  # tokens are compared lower-cased, punctuation off
+    assert scorer("great talk, well fed") is None
+    assert (
+        scorer("great talk about fedora")
+        == english.analyzer().polarity_scores("great talk about fedora")["compound"]
+    )

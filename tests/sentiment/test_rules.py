@@ -40,6 +40,8 @@ def test_negated_complaint_phrase_is_not_a_complaint() -> None:
 def test_pretty_before_a_negative_word_intensifies_it() -> None:
     assert score("pretty boring").label == "negative"
     assert score("pretty good").label == "positive"
+    assert score("PRETTY boring demo").label == "negative"  # in any case
+    assert score("Pretty dull").label == "negative"
 
 
 def test_glued_dutch_intensifiers_keep_the_word_polarity() -> None:
