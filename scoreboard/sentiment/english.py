@@ -99,12 +99,12 @@ def raw_valence(text: str) -> float:
         return 0.0
     vader = analyzer()
     compound, emoji_starts, straighten, ascii_kept = _plain()
-    ascii = text.isascii()
-    if not (ascii and ascii_kept):
+    plain_ascii = text.isascii()
+    if not (plain_ascii and ascii_kept):
         text = straighten(text)
     if "pretty" in text.lower():  # _PRETTY starts with it (no other letters match it, in any case)
         text = _PRETTY.sub(lambda m: _pretty(m, vader.lexicon), text)
-    value = compound(text) if ascii or emoji_starts.isdisjoint(text) else None
+    value = compound(text) if plain_ascii or emoji_starts.isdisjoint(text) else None
     if value is None:
         value = vader.polarity_scores(text)["compound"]
     return to_raw(value)
