@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from scoreboard.text import clean_text
 
@@ -13,6 +13,17 @@ DEFAULT_REACTIONS = ["👏", "❤️", "😂", "🤯", "🤔", "👎"]
 Language = Literal["en", "nl"]
 SUPPORTED_LANGUAGES: tuple[Language, ...] = get_args(Language)
 """The languages the scorer has words for; a board has one or both."""
+
+
+def _each_once(languages: list[Language]) -> list[Language]:
+    return list(dict.fromkeys(languages))
+
+
+BoardLanguages = Annotated[
+    list[Language], Field(min_length=1, max_length=2), AfterValidator(_each_once)
+]
+"""A board's languages, in the API and in the server's default: one or both, each once
+("nl,nl" is a Dutch board)."""
 UiLanguage = Literal["auto", "en", "nl"]
 Moderation = Literal["auto", "pre"]
 Status = Literal["visible", "held", "hidden"]
@@ -69,7 +80,7 @@ class _BoardSettings(BaseModel):
     hashtags: Annotated[list[str], Field(max_length=10)] | None = None
     moderation: Moderation | None = None
     reactions: Annotated[list[str], Field(min_length=1, max_length=12)] | None = None
-    languages: Annotated[list[Language], Field(min_length=1, max_length=2)] | None = None
+    languages: BoardLanguages | None = None
     ui_language: UiLanguage | None = None
 
     _tags = field_validator("hashtags")(_clean_tags)

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from scoreboard.schemas import SUPPORTED_LANGUAGES, Language
+from scoreboard.schemas import SUPPORTED_LANGUAGES, BoardLanguages
 
 
 class Settings(BaseSettings):
@@ -43,10 +43,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
-    default_languages: Annotated[list[Language], NoDecode] = Field(
+    default_languages: Annotated[BoardLanguages, NoDecode] = Field(
         default_factory=lambda: list(SUPPORTED_LANGUAGES),
-        min_length=1,
-        max_length=2,
         description="Languages of new boards, en and/or nl (comma-separated in the environment).",
     )
     recent_size: int = Field(

@@ -82,6 +82,10 @@ def test_default_languages_must_be_ones_the_scorer_knows() -> None:
     assert Settings(default_languages="NL, en").default_languages == ["nl", "en"]
 
 
+def test_default_languages_name_each_language_once() -> None:
+    assert Settings(default_languages="nl, NL").default_languages == ["nl"]
+
+
 def test_reset_token_prints_a_token_that_works_as_the_organiser_token(
     settings: Settings,
 ) -> None:

@@ -83,6 +83,13 @@ def test_create_board_answers_201_with_the_contract_fields_and_a_token(client: T
     assert len(body["token"]) >= 32
 
 
+def test_a_language_named_twice_counts_once(client: TestClient) -> None:
+    body = {"title": "Meetup", "languages": ["nl", "nl"]}
+    response = client.post("/api/boards", json=body, headers=admin_headers())
+    assert response.status_code == 201
+    assert response.json()["languages"] == ["nl"]
+
+
 def test_create_board_without_a_token_is_401(client: TestClient) -> None:
     response = client.post("/api/boards", json={"title": "x"})
     assert response.status_code == 401
