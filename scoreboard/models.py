@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
@@ -94,12 +93,12 @@ class ReactionFacts(Protocol):
     def segment(self) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ReactionRow:
+class ReactionRow(NamedTuple):
     """A stored reaction as plain data, fields in the table's column order.
 
     The ingest path builds these instead of ORM objects: an instrumented `Reaction`
-    costs more to construct than the rest of storing it.
+    costs more to construct than the rest of storing it. A tuple in column order is
+    also the row's own list of INSERT parameters.
     """
 
     id: int

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Engine
@@ -29,7 +29,7 @@ _ONE_ROW = (sqlite3.IntegrityError, UnicodeEncodeError, OverflowError)
 """What one row can cause, rather than the disk: a constraint, or a value SQLite cannot
 bind (half a surrogate pair, an integer past 64 bits). Nothing of the batch was written."""
 
-COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ReactionRow))
+COLUMNS: tuple[str, ...] = ReactionRow._fields
 """The reaction table's columns, in order: ReactionRow mirrors the table (a test checks)."""
 
 
@@ -73,7 +73,8 @@ class ReactionTable:
         columns = Reaction.__table__.columns  # type: ignore[attr-defined]
         # SQLAlchemy's own conversions, so rows read back through the ORM as usual.
         types = [columns[name].type.dialect_impl(dialect) for name in COLUMNS]
-        self._bind = [kind.bind_processor(dialect) for kind in types]
+        bind = [kind.bind_processor(dialect) for kind in types]
+        self._bind = [(i, convert) for i, convert in enumerate(bind) if convert]
         self._result = [kind.result_processor(dialect, None) for kind in types]
         self._row_sql = "(" + ",".join("?" * len(COLUMNS)) + ")"
 
@@ -187,11 +188,14 @@ class ReactionTable:
         )
 
     def _params(self, rows: Sequence[ReactionRow]) -> list[Any]:
+        """The rows' values in column order, each converted as its column's type binds it."""
         params: list[Any] = []
         for row in rows:
-            for convert, name in zip(self._bind, COLUMNS, strict=True):
-                value = getattr(row, name)
-                params.append(convert(value) if convert and value is not None else value)
+            values = list(row)
+            for index, convert in self._bind:
+                if values[index] is not None:
+                    values[index] = convert(values[index])
+            params += values
         return params
 
     def _existing(

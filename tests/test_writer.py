@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,17 +80,19 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
 
-def rows(db_path: Path, where: str = "1", *args: object) -> list[tuple[Any, ...]]:
+def rows(
+    db_path: Path, where: str = "1", *args: object, columns: str = "id, text, external_id, label"
+) -> list[tuple[Any, ...]]:
     """Read through a fresh sqlite3 connection: what another process would see."""
     with contextlib.closing(sqlite3.connect(db_path)) as conn:
         return conn.execute(
-            f"SELECT id, text, external_id, label FROM reaction WHERE {where} ORDER BY id",  # noqa: S608
+            f"SELECT {columns} FROM reaction WHERE {where} ORDER BY id",  # noqa: S608
             args,
         ).fetchall()
 
 
 def test_reaction_rows_mirror_the_table_column_for_column() -> None:
-    """Rows are inserted and read back by position: the dataclass must match the table."""
+    """Rows are inserted and read back by position: the row type must match the table."""
     assert tuple(Reaction.__table__.columns.keys()) == COLUMNS  # type: ignore[attr-defined]
 
 
@@ -457,7 +458,25 @@ def test_stored_rows_read_back_through_the_orm_unchanged(engine: Engine, board_i
             read = loaded.model_dump()
             for name in ("received_at", "posted_at"):
                 read[name] = read[name] and as_utc(read[name])
-            assert read == asdict(stored.reaction)
+            assert read == stored.reaction._asdict()
+
+
+def test_the_writer_stores_each_value_as_the_orm_does(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    """Raw, not read back: SQL compares and sorts the stored text, so a time the writer
+    stores must look like one the ORM stores (an offset or a "T" would sort apart)."""
+    moment = datetime(2026, 11, 28, 9, 30, 5, 123456, tzinfo=UTC)
+    draft = Draft(board_id, "slack", external_id="w", text="good", posted_at=moment)
+    stored = run(with_writer(engine, Hook(), lambda writer: writer.submit(draft)))
+    with Session(engine) as session:
+        values = stored.reaction._asdict() | {"id": stored.reaction.id + 1, "external_id": "o"}
+        session.add(Reaction(**values))
+        session.commit()
+    columns = "typeof(score), score, typeof(pinned), pinned, received_at, posted_at"
+    written, orm = rows(db_path, "1", columns=columns)
+    assert written == orm
+    assert written[-1] == "2026-11-28 09:30:05.123456"
 
 
 def test_a_batch_bigger_than_one_statement_is_stored_whole(
