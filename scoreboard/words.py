@@ -38,9 +38,13 @@ STOP_WORDS = STOP_WORDS_EN | STOP_WORDS_NL
 
 def cloud_words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     """Lower-cased content words of a message; hashtags, mentions and links left out."""
+    if "://" in text or "." in text:  # every link holds one of these
+        text = _URL.sub(" ", text)
+    # An ASCII text is lower-cased whole: case cannot change where its tokens end there.
+    found = _TOKEN.findall(text.lower()) if text.isascii() else _TOKEN.findall(text)
     words = []
-    for match in _TOKEN.finditer(_URL.sub(" ", text)):
-        word = match.group().lower().strip("'’-")
+    for token in found:
+        word = token.lower().strip("'’-")
         if word[:1] in "#@" or len(word) < 3 or word in STOP_WORDS or word in ignore:
             continue
         words.append(word)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from scoreboard.words import STOP_WORDS_EN, STOP_WORDS_NL, cloud_words
+import random
+
+from scoreboard import words
+from scoreboard.words import STOP_WORDS, STOP_WORDS_EN, STOP_WORDS_NL, cloud_words
+
+
+def every_pass(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The definition `cloud_words` keeps: links removed from every text, each token
+    lower-cased on its own."""
+    found = (
+        m.group().lower().strip("'’-") for m in words._TOKEN.finditer(words._URL.sub(" ", text))
+    )
+    return [w for w in found if w[:1] not in "#@" and len(w) >= 3 and w not in STOP_WORDS | ignore]
 
 
 def test_english_stop_words_are_removed() -> None:
@@ -59,3 +71,25 @@ def test_apostrophes_and_quotes_around_words_are_trimmed() -> None:
 
 def test_non_ascii_words_are_kept() -> None:
     assert cloud_words("überzeugend café") == ["überzeugend", "café"]
+
+
+def test_a_word_lower_cased_longer_is_kept_whole() -> None:
+    """Lower-casing a whole non-ASCII text could split a word ("İ" becomes "i" and a dot)."""
+    assert cloud_words("\u0130stanbul was GREAT") == ["i\u0307stanbul", "great"]
+
+
+def test_the_quick_checks_change_nothing() -> None:
+    """Generated texts with links of every spelling, capitals, tags and non-ASCII letters
+    (seeded: the same every run) give the words of the unconditional passes."""
+    rng = random.Random(20261130)
+    pieces = [
+        *"great Talk DEMO echt vet Caf\u00e9 \u0130yi don't 'quoted' -dash- c50-3-s3 17".split(),
+        *"https://x.com/a HTTP://LOCALHOST:8000 http://intranet www.test.nl WWW.TEST.NL".split(),
+        *"foo.com/b a.b 3.5 talk. :// #talk @speaker \u00e9\u00e9n".split(),
+    ]
+    for _ in range(20_000):
+        text = rng.choice([" ", "", "-", "."]).join(
+            rng.choice(pieces) for _ in range(rng.randint(0, 10))
+        )
+        ignore = frozenset({"demo"}) if rng.random() < 0.3 else frozenset()
+        assert cloud_words(text, ignore) == every_pass(text, ignore), text
