@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 import unicodedata
 
 # No I, L, O, 0 or 1: a code read off a projector is typed without guessing.
@@ -28,6 +29,19 @@ def slugify(title: str, max_length: int = 48) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = _SLUG_JUNK.sub("-", ascii_title.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "board"
+
+
+def new_client_id(now_ms: int | None = None) -> str:
+    """A new reaction's id in UUIDv7's layout (RFC 9562) as 32 hex digits: time first.
+
+    The id is the reaction's key in the dedupe index, so random ids (v4) put each new
+    row on another page of it, and a commit of N reactions wrote N pages of the index to
+    the journal; ids that start with the time all land at its end.
+    """
+    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    rand = secrets.randbits(74)
+    value = (ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | (rand >> 62) << 64 | 0b10 << 62
+    return f"{value | rand & (1 << 62) - 1:032x}"
 
 
 def new_token() -> str:

@@ -180,7 +180,11 @@ class ReactionIn(BaseModel):
     emoji: Annotated[str, Field(max_length=REACTION_LIMITS["emoji"])] | None = None
     author: Annotated[str, Field(max_length=REACTION_LIMITS["author"])] | None = None
     client_id: str | None = Field(
-        None, description="Client-made id: a retry with the same id is stored once."
+        None,
+        description=(
+            "Client-made id: a retry with the same id is stored once. Make it random; "
+            "a UUIDv7 (time first) keeps the database's index compact."
+        ),
     )
 
     @field_validator("client_id")

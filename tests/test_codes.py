@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+import uuid
 
 import pytest
 
@@ -10,6 +12,7 @@ from scoreboard.codes import (
     JOIN_ALPHABET,
     JOIN_LENGTH,
     hash_token,
+    new_client_id,
     new_join_code,
     new_token,
     normalise_join_code,
@@ -98,3 +101,23 @@ def test_token_matches_only_the_token_that_was_hashed() -> None:
     assert not token_matches(token[:-1], stored)
     assert not token_matches("", stored)
     assert not token_matches(stored, stored)
+
+
+def test_a_client_id_is_a_uuid7_in_hex_starting_with_the_time() -> None:
+    before = time.time_ns() // 1_000_000
+    made = new_client_id()
+    after = time.time_ns() // 1_000_000
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    parsed = uuid.UUID(made)
+    assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
+    assert before <= int(made[:12], 16) <= after
+
+
+def test_client_ids_sort_by_their_time_and_are_unique_within_one() -> None:
+    """What keeps new rows side by side in the dedupe index, and their keys apart."""
+    ids = [new_client_id(ms) for ms in (1_764_403_200_000, 1_764_403_200_001) for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert max(ids[:5000]) < min(ids[5000:])
+    assert {made[:12] for made in ids} == {f"{1_764_403_200_000:012x}", f"{1_764_403_200_001:012x}"}
+    assert {uuid.UUID(made).version for made in ids} == {7}
+    assert len({made[12:] for made in ids}) == len(ids)  # the random part varies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from scoreboard.codes import new_client_id
 from scoreboard.deps import (
     DEVICE_COOKIE,
     AddressedDep,
@@ -32,6 +34,14 @@ from scoreboard.services import Services
 from scoreboard.settings import Settings
 
 router = APIRouter(include_in_schema=False)
+
+
+def _sender_ids() -> dict[str, Any]:
+    """A new client_id for the page's forms without JavaScript, and the server's clock,
+    from which its script makes the ids of its sends: a phone's own clock can be hours
+    off, and ids in the server's time order stay side by side in the dedupe index."""
+    now = time.time_ns() // 1_000_000
+    return {"client_id": new_client_id(now), "clock": now}
 
 
 def templates_of(request: Request) -> Jinja2Templates:
@@ -103,7 +113,7 @@ def phone(request: Request, slug: str, services: ServicesDep, sent: int = 0) -> 
         return _join_page(request, "no_board", status_code=404)  # a wrong or old link
     context = page_context(request, services, board, sent=bool(sent), error=None)
     response = templates_of(request).TemplateResponse(
-        request, "phone.html", {**context, "client_id": uuid.uuid4().hex}
+        request, "phone.html", {**context, **_sender_ids()}
     )
     if not request.cookies.get(DEVICE_COOKIE):
         # Identifies the phone for rate limits only; no account, nothing personal.
@@ -147,7 +157,7 @@ async def phone_post(
         return templates_of(request).TemplateResponse(
             request,
             "phone.html",
-            {**context, "error": detail, "client_id": uuid.uuid4().hex},
+            {**context, "error": detail, **_sender_ids()},
             status_code=status,
             headers=headers,
         )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
 import pytest
 
 from scoreboard.i18n import STRINGS
@@ -116,3 +121,31 @@ def test_the_phone_remembers_the_name_for_the_next_comment(
         expect(page.locator("#status")).to_have_text(EN["sent"])
         page.reload()
         expect(page.locator("#author")).to_have_value("Grace")
+
+
+def test_a_phone_with_its_clock_a_day_off_sends_ids_in_the_servers_time(
+    browser: Browser, server: LiveServer
+) -> None:
+    """The script's ids start with the server's clock (read off the page), so a phone set
+    a day ahead still adds its reactions at the end of the dedupe index."""
+    board = new_board(server, title="Clocks", reactions=REACTIONS)
+    with loopback_context(browser, **PHONE) as phone:
+        page = phone.new_page()
+        page.clock.set_system_time(datetime.now(UTC) + timedelta(days=1))
+        page.goto(f"{server.url}/b/{board.slug}")
+        assert page.evaluate("Date.now()") > (time.time() + 23 * 3600) * 1000
+        before = time.time_ns() // 1_000_000
+        for tap in ("👏", "😂"):
+            page.locator(".tap", has_text=tap).tap()
+            expect(page.locator("#status")).to_have_text(EN["sent"])
+        after = time.time_ns() // 1_000_000
+    listed = httpx.get(
+        f"{server.url}/api/boards/{board.slug}/reactions", headers=board.auth, timeout=5
+    )
+    ids = [item["external_id"] for item in listed.json()["items"]]
+    assert len(ids) == 2
+    assert len(set(ids)) == 2
+    for made in ids:
+        assert uuid.UUID(made).version == 7
+        # the page was read before `before`: its clock is at most a few seconds older
+        assert before - 5_000 <= int(made[:12], 16) <= after

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -66,6 +67,22 @@ def test_phone_page_forms_post_to_the_board_with_a_hidden_client_id(
     assert len(ids) == len(page.forms)
     assert all(value and re.fullmatch(r"[A-Za-z0-9_\-:.]{1,64}", value) for value in ids)
     assert len(set(ids)) == len(ids), "the tap and the comment form must not share an id"
+
+
+def test_the_phone_page_carries_the_servers_clock_and_ids_in_its_time(
+    client: TestClient, board: NewBoard
+) -> None:
+    """The script makes ids from the server's clock (a phone's may be hours off)."""
+    before = time.time_ns() // 1_000_000
+    text = client.get(f"/b/{board.slug}").text
+    after = time.time_ns() // 1_000_000
+    found = re.search(r'<main class="phone__main"[^>]* data-clock="(\d+)"', text)
+    assert found is not None
+    clock = int(found[1])
+    assert before <= clock <= after
+    ids = [str(value) for name, value in Page(text).hidden if name == "client_id"]
+    assert ids
+    assert {value[:12] for value in ids} == {f"{clock:012x}"}
 
 
 def test_each_phone_page_load_gets_a_new_client_id(client: TestClient, board: NewBoard) -> None:

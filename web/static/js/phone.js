@@ -7,9 +7,21 @@ const status = document.getElementById("status");
 const t = main.dataset;
 const RETRIES = 6;
 
+// How far the server's clock is ahead of this phone's (a phone's may be hours off).
+const clockOffset = Number(t.clock) ? Number(t.clock) - Date.now() : 0;
+
 function newId() {
+  // UUIDv7's layout in 32 hex digits, as the server makes them (scoreboard.codes): the
+  // server's time in milliseconds first, so ids stay in order in the dedupe index.
   // crypto.randomUUID needs HTTPS; getRandomValues works on a plain-HTTP venue network.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let ms = Date.now() + clockOffset;
+  for (let i = 5; i >= 0; i -= 1) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = 0x70 | (bytes[6] & 0x0f); // version 7
+  bytes[8] = 0x80 | (bytes[8] & 0x3f); // RFC 9562 variant
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
