@@ -34,9 +34,9 @@ def slugify(title: str, max_length: int = 48) -> str:
 def new_client_id(now_ms: int | None = None) -> str:
     """A new reaction's id in UUIDv7's layout (RFC 9562) as 32 hex digits: time first.
 
-    The id is the reaction's key in the dedupe index, so random ids (v4) put each new
-    row on another page of it, and a commit of N reactions wrote N pages of the index to
-    the journal; ids that start with the time all land at its end.
+    The id is the reaction's key in the dedupe index: random ids (v4) put each new row
+    on another page of it, so a commit of N reactions writes about N of its pages to the
+    journal, while ids that start with the time all land at its end.
     """
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
     rand_a, rand_b = secrets.randbits(12), secrets.randbits(62)
