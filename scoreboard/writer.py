@@ -1,7 +1,8 @@
 """The single writer: group commit of concurrent reactions, with idempotent ingest.
 
-Every request that stores a reaction has it scored, hands it to the writer and waits.
-The writer takes everything queued at that moment and inserts it in one transaction
+Every request that stores a reaction hands it over and waits. The reactions that arrive
+in one turn of the event loop are scored together, then queued for the writer's thread,
+which takes everything queued at that moment and inserts it in one transaction
 (one fsync for the lot), and only then answers each waiting request: an acknowledged
 reaction is on disk. `(board, source, external_id)` makes a retry or a redelivered
 webhook return the stored reaction instead of a second row.
@@ -104,6 +105,7 @@ class Writer:
         self._scorer = scorer
         self._on_commit = on_commit
         self._inbox: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._unscored: list[tuple[Draft, asyncio.Future[Stored]]] = []
         self._table = ReactionTable(engine)
         self._stopped = False
         self._last_batch = 0
@@ -116,17 +118,36 @@ class Writer:
         return self._inbox.qsize()
 
     async def submit(self, draft: Draft) -> Stored:
-        """Score and store a reaction durably; returns once its row is committed.
-
-        Scoring happens here, spread over the requests as they arrive, so a batch
-        waits only for the disk.
-        """
+        """Score and store a reaction durably; returns once its row is committed."""
         if self._stopped:
             raise NotStored("the server is stopping; try again in a moment")
-        scored = self._scorer(draft.text or "", draft.emoji, draft.languages, draft.ignore_tags)
-        future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
-        self._inbox.put(_Pending(draft, scored, future))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Stored] = loop.create_future()
+        if not self._unscored:
+            loop.call_soon(self._score_arrived)  # once this turn's requests are all in
+        self._unscored.append((draft, future))
         return await future
+
+    def _score_arrived(self) -> None:
+        """Score the reactions of one turn of the event loop back to back, then queue them.
+
+        Scored one per request, between the requests' other work, the scorer's tables
+        and patterns went cold: scored together, a stored reaction cost the server about
+        a tenth less CPU under `wrk` (see README). It is still done on the event loop,
+        before the batch forms, so a batch waits only for the disk.
+        """
+        arrived, self._unscored = self._unscored, []
+        for draft, future in arrived:
+            if future.done():  # its request was cancelled: nobody waits for an answer
+                continue
+            try:
+                scored = self._scorer(
+                    draft.text or "", draft.emoji, draft.languages, draft.ignore_tags
+                )
+            except Exception as error:  # the scorer's bug fails its own request only
+                future.set_exception(error)
+                continue
+            self._inbox.put(_Pending(draft, scored, future))
 
     async def run(self) -> None:
         """Commit until cancelled; what was submitted before is stored and answered first."""
@@ -141,6 +162,7 @@ class Writer:
             await asyncio.shield(finished)
         finally:
             self._stopped = True
+            self._score_arrived()  # what was submitted this turn goes in before the end
             self._inbox.put(None)  # after everything already submitted
             await finished
             self._table.close()

@@ -367,6 +367,87 @@ def test_a_draft_sqlite_cannot_bind_fails_alone(
     assert [row[1] for row in rows(db_path)] == ["fine", "also fine"]
 
 
+def test_the_reactions_of_one_loop_turn_are_scored_together(engine: Engine, board_id: int) -> None:
+    """Every submission of a turn is in before the first is scored: back to back, the
+    scorer's tables stay warm (one per request they went cold in between)."""
+    events: list[str] = []
+
+    def scorer(
+        text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]
+    ) -> Scored:
+        events.append(f"score {text}")
+        return score(text, emoji, languages, tags)
+
+    async def send(writer: Writer, n: int) -> Stored:
+        events.append(f"submit {n}")
+        return await writer.submit(Draft(board_id, "api", text=f"{n}"))
+
+    async def body() -> list[Stored]:
+        writer = Writer(engine, scorer, Hook())
+        task = asyncio.create_task(writer.run())
+        try:
+            return await asyncio.wait_for(asyncio.gather(*(send(writer, n) for n in range(4))), 5)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    results = run(body())
+    assert all(result.created for result in results)
+    assert events == [*(f"submit {n}" for n in range(4)), *(f"score {n}" for n in range(4))]
+
+
+def test_a_scorer_error_fails_its_own_reaction_only(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    def scorer(
+        text: str, emoji: str | None, languages: Sequence[str], tags: Sequence[str]
+    ) -> Scored:
+        if text == "boom":
+            raise RuntimeError("a scorer bug")
+        return score(text, emoji, languages, tags)
+
+    async def body() -> list[Stored | BaseException]:
+        writer = Writer(engine, scorer, Hook())
+        task = asyncio.create_task(writer.run())
+        try:
+            drafts = [Draft(board_id, "api", text=text) for text in ("fine", "boom", "good")]
+            submits = (writer.submit(draft) for draft in drafts)
+            return await asyncio.wait_for(asyncio.gather(*submits, return_exceptions=True), 5)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    fine, boom, good = run(body())
+    assert isinstance(boom, RuntimeError)
+    assert isinstance(fine, Stored)
+    assert isinstance(good, Stored)
+    assert [text for _, text, _, _ in rows(db_path)] == ["fine", "good"]
+
+
+def test_a_reaction_whose_request_is_gone_before_scoring_is_not_stored(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    """Nobody waits for its answer, and nothing was acknowledged."""
+
+    async def body() -> Stored:
+        writer = Writer(engine, score, Hook())
+        task = asyncio.create_task(writer.run())
+        try:
+            gone = asyncio.create_task(writer.submit(Draft(board_id, "api", text="gone")))
+            await asyncio.sleep(0)  # submitted, not yet scored
+            gone.cancel()
+            return await asyncio.wait_for(writer.submit(Draft(board_id, "api", text="kept")), 5)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    assert run(body()).created
+    assert [text for _, text, _, _ in rows(db_path)] == ["kept"]
+
+
 def test_queued_drafts_are_committed_when_the_writer_is_cancelled(
     engine: Engine, board_id: int, db_path: Path
 ) -> None:
@@ -386,6 +467,26 @@ def test_queued_drafts_are_committed_when_the_writer_is_cancelled(
     results = run(body())
     assert all(result.created for result in results)
     assert len(rows(db_path)) == 30
+
+
+def test_a_reaction_submitted_as_the_writer_is_cancelled_is_still_stored(
+    engine: Engine, board_id: int, db_path: Path
+) -> None:
+    """The cancellation reaches the writer before this turn's reactions are scored: they
+    must still be queued ahead of the writer's end, or their senders would wait forever."""
+
+    async def body() -> Stored:
+        writer = Writer(engine, score, Hook())
+        task = asyncio.create_task(writer.run())
+        await asyncio.sleep(0.05)
+        task.cancel()  # delivered at the loop's next turn, before this submission is scored
+        stored = await writer.submit(Draft(board_id, "api", text="last"))
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return stored
+
+    assert run(asyncio.wait_for(body(), 5)).created
+    assert [text for _, text, _, _ in rows(db_path)] == ["last"]
 
 
 def test_a_batch_in_flight_when_the_writer_is_cancelled_is_still_answered(
