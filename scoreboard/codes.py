@@ -31,6 +31,12 @@ def slugify(title: str, max_length: int = 48) -> str:
     return slug[:max_length].rstrip("-") or "board"
 
 
+def clock_ms() -> int:
+    """The server's clock in milliseconds: what client ids start with, and what the
+    phone page hands its script to make its own."""
+    return time.time_ns() // 1_000_000
+
+
 def new_client_id(now_ms: int | None = None) -> str:
     """A new reaction's id in UUIDv7's layout (RFC 9562) as 32 hex digits: time first.
 
@@ -38,7 +44,7 @@ def new_client_id(now_ms: int | None = None) -> str:
     on another page of it, so a commit of N reactions writes about N of its pages to the
     journal, while ids that start with the time all land at its end.
     """
-    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    ms = clock_ms() if now_ms is None else now_ms
     rand_a, rand_b = secrets.randbits(12), secrets.randbits(62)
     # 48 bits of time, version 7, 12 random bits, the RFC's variant (0b10), 62 random bits
     value = (ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -13,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from scoreboard.codes import new_client_id
+from scoreboard.codes import clock_ms, new_client_id
 from scoreboard.deps import (
     DEVICE_COOKIE,
     AddressedDep,
@@ -40,7 +39,7 @@ def _sender_ids() -> dict[str, Any]:
     """A new client_id for the page's forms without JavaScript, and the server's clock,
     from which its script makes the ids of its sends: a phone's own clock can be hours
     off, and ids in the server's time order stay side by side in the dedupe index."""
-    now = time.time_ns() // 1_000_000
+    now = clock_ms()
     return {"client_id": new_client_id(now), "clock": now}
 
 
