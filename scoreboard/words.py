@@ -41,9 +41,8 @@ def cloud_words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     if "://" in text or "." in text:  # every link holds one of these
         text = _URL.sub(" ", text)
     # An ASCII text is lower-cased whole: case cannot change where its tokens end there.
-    found = _TOKEN.findall(text.lower()) if text.isascii() else _TOKEN.findall(text)
     words = []
-    for token in found:
+    for token in _TOKEN.findall(text.lower() if text.isascii() else text):
         word = token.lower().strip("'’-")
         if word[:1] in "#@" or len(word) < 3 or word in STOP_WORDS or word in ignore:
             continue
