@@ -14,8 +14,8 @@ measures, printing one table with the targets of issue 7:
    median of the paired ratios, since a shared machine drifts within minutes;
 4. slow clients: 10% of the subscribers stop reading; the others' p99 must hold.
 
-    python bench/load.py              # the full run, 10 s per level (about 8 minutes)
-    python bench/load.py --quick      # a smoke run of about a minute
+    python bench/load.py              # the full run, 10 s per level (about 5 minutes)
+    python bench/load.py --quick      # a smoke run of under a minute
     python bench/load.py --profile /tmp/prof   # also sample the server with py-spy
 
 The client is Python (httpx, websockets) spread over --clients processes; the client
