@@ -40,8 +40,8 @@ more than one reaction, the writer waits this long after the first before it tak
 the queue: with 1 ms against none, batches doubled in size and the server's CPU per
 reaction fell by a tenth (bench/load.py). Once a request cost less to serve, 0.5 ms
 did better than 1 ms: in four paired runs at 50 senders, 4% more acknowledgements a
-second for 4% less server CPU each (the senders wait less in step, see README). A lone
-reaction, the usual case in a quiet room, never waits.
+second for 4% less server CPU each (the senders wait less in step; docs/performance.md).
+A lone reaction, the usual case in a quiet room, never waits.
 """
 
 
@@ -133,8 +133,8 @@ class Writer:
 
         Scored one per request, between the requests' other work, the scorer's tables
         and patterns went cold: scored together, a stored reaction cost the server about
-        a tenth less CPU under `wrk` (see README). It is still done on the event loop,
-        before the batch forms, so a batch waits only for the disk.
+        a tenth less CPU under `wrk` (docs/performance.md). It is still done on the event
+        loop, before the batch forms, so a batch waits only for the disk.
         """
         arrived, self._unscored = self._unscored, []
         for draft, future in arrived:
