@@ -40,10 +40,12 @@ def cloud_words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     """Lower-cased content words of a message; hashtags, mentions and links left out."""
     if "://" in text or "." in text:  # every link holds one of these
         text = _URL.sub(" ", text)
-    # An ASCII text is lower-cased whole: case cannot change where its tokens end there.
+    # An ASCII text is lower-cased whole (case cannot change where its tokens end there);
+    # any other text token by token ("İ" lowers to two characters).
+    whole = text.isascii()
     words = []
-    for token in _TOKEN.findall(text.lower() if text.isascii() else text):
-        word = token.lower().strip("'’-")
+    for token in _TOKEN.findall(text.lower() if whole else text):
+        word = (token if whole else token.lower()).strip("'’-")
         if word[:1] in "#@" or len(word) < 3 or word in STOP_WORDS or word in ignore:
             continue
         words.append(word)
